@@ -1,0 +1,1 @@
+"""Things built from ``solutions/``: the student stubs in ``exercises/`` (and, later, notebooks)."""

@@ -1,0 +1,1 @@
+"""The trusted side: rubric, verdicts on observations, pytest plumbing and scoring."""

@@ -1,0 +1,1 @@
+"""scenario halves for linear regression."""

@@ -1,0 +1,1 @@
+"""verdict halves for mlp."""

@@ -1,0 +1,87 @@
+# Generated from solutions/ by `autograder build-exercises`: fill in the bodies.
+"""Multilayer perceptrons and dropout from scratch (d2l.ai, sections 5.1-5.2 and 5.6).
+
+A hidden layer with a ReLU turns softmax regression into an MLP (about 0.85 test accuracy on
+Fashion-MNIST with the book's recipe); dropout regularises it by zeroing hidden units in training.
+"""
+import torch
+
+
+def relu(X):
+    """The rectified linear unit, elementwise: max(X, 0).
+
+    Return a new tensor of the same shape; do not modify `X` in place (autograd and the caller
+    still need it). Write it yourself: no `torch.relu`, `F.relu` or `nn.ReLU`.
+
+    >>> relu(torch.tensor([-1.0, 0.0, 2.0]))   # tensor([0., 0., 2.])
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+def init_mlp_params(num_inputs, num_hiddens, num_outputs):
+    """Create `[W1, b1, W2, b2]` for a one-hidden-layer MLP.
+
+    Shapes: W1 (num_inputs, num_hiddens), b1 (num_hiddens,), W2 (num_hiddens, num_outputs),
+    b2 (num_outputs,). Weights drawn from N(0, 0.01^2), biases zero; all require gradients.
+
+    Pitfall: all-zero weights make every hidden unit identical, and they stay identical.
+
+    >>> W1, b1, W2, b2 = init_mlp_params(784, 256, 10)
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+def mlp(X, params):
+    """Forward pass of the MLP: relu(X W1 + b1) W2 + b2, returning logits (no softmax).
+
+    `X` may be images (n, 1, 28, 28): flatten it to (n, num_inputs) with `X.reshape(-1, W1.shape[0])`.
+    `params` is `[W1, b1, W2, b2]`. Use your `relu`.
+
+    Pitfall: without the activation the two layers collapse into one linear map.
+
+    >>> mlp(torch.zeros(2, 1, 28, 28), init_mlp_params(784, 256, 10)).shape   # (2, 10)
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+def dropout_layer(X, dropout):
+    """Inverted dropout: zero each element with probability `dropout`, scale survivors by 1/(1-p).
+
+    The scaling keeps the expected value of every element equal to X. `dropout == 1` returns all
+    zeros (do not divide by 0); `dropout == 0` returns `X` unchanged. Do not modify `X` in place.
+    Write it yourself: no `F.dropout` or `nn.Dropout`.
+
+    >>> dropout_layer(torch.ones(2, 4), 0.5)   # each entry 0.0 or 2.0, about half of each
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+def init_dropout_mlp_params(num_inputs, num_hiddens1, num_hiddens2, num_outputs):
+    """Create `[W1, b1, W2, b2, W3, b3]` for an MLP with two hidden layers.
+
+    Weights drawn from N(0, 0.1^2), biases zero; all require gradients.
+
+    Pitfall: the one-layer MLP's 0.01 is too small here: each layer shrinks the signal, and
+    with two hidden layers the gradients start so small that training barely moves.
+
+    >>> params = init_dropout_mlp_params(784, 256, 256, 10)   # W1 is (784, 256), b3 is (10,)
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+def dropout_mlp(X, params, dropout1, dropout2, training=True):
+    """Forward pass of the two-hidden-layer MLP with dropout after each hidden ReLU.
+
+    H1 = relu(X W1 + b1), dropped with `dropout1`; H2 = relu(H1 W2 + b2), dropped with `dropout2`;
+    return logits H2 W3 + b3. Apply dropout only when `training` is true: at evaluation the
+    network must be deterministic.
+
+    >>> dropout_mlp(X, params, 0.2, 0.5, training=False).shape   # (n, 10)
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()

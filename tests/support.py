@@ -1,0 +1,49 @@
+"""Shared helpers for the project's own tests: build submissions and judge checks in-process."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from autograder.data import locate_fashion_mnist
+from autograder.engine.inprocess import InProcessRunner
+from autograder.engine.judge import judge
+from autograder.verdicts import Fail
+
+from tests.catalogue import Mistake, Variant, mutated_source
+
+REPO = Path(__file__).resolve().parents[1]
+SOLUTIONS = REPO / "solutions"
+EXERCISES = REPO / "exercises"
+
+
+def data_root() -> Path:
+    return locate_fashion_mnist(allow_download=False)
+
+
+def copy_solutions(dest: Path) -> Path:
+    """A submission directory (DEST/exercises/...) holding the reference solutions."""
+    pkg = dest / "exercises"
+    shutil.copytree(SOLUTIONS, pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    return dest
+
+
+def build_submission(dest: Path, entry: Mistake | Variant) -> Path:
+    """The reference solutions with one catalogue entry's replacement appended to its module."""
+    copy_solutions(dest)
+    path = dest / "exercises" / f"{entry.module}.py"
+    path.write_text(mutated_source(path.read_text(), entry.source))
+    return dest
+
+
+def judge_checks(submission: Path, check_ids, seed: int = 0) -> dict[str, tuple[bool, str]]:
+    """check id -> (passed, message), running scenarios in this process."""
+    results = {}
+    with InProcessRunner(submission, data_root()) as runner:
+        for check_id in check_ids:
+            outcome = runner.run(check_id, seed)
+            try:
+                judge(outcome, seed)
+                results[check_id] = (True, "")
+            except Fail as exc:
+                results[check_id] = (False, exc.message)
+    return results
