@@ -2,10 +2,20 @@
 from __future__ import annotations
 
 import torch
+from torch.autograd.gradcheck import GradcheckError
 
 from autograder.inputs import regularization as inputs
 from autograder.scenarios.observe import observe
 from autograder.scenarios.registry import scenario
+
+
+def _gradcheck(fn, args) -> dict:
+    """Run gradcheck on the student's function; the GradcheckError text is the observation."""
+    try:
+        ok = torch.autograd.gradcheck(fn, args, eps=1e-6, atol=1e-5, rtol=1e-4)
+        return {"passed": bool(ok), "error": ""}
+    except GradcheckError as exc:
+        return {"passed": False, "error": str(exc).strip().splitlines()[0][:200]}
 
 
 @scenario("l2_penalty.values")
@@ -18,3 +28,62 @@ def l2_penalty_values(student, seed):
         out.sum().backward()
         grad = w_arg.grad
     return {"out": observe(out), "grad": observe(grad), "w_after": observe(w_arg)}
+
+
+@scenario("l1_loss.values")
+def l1_loss_values(student, seed):
+    y_hat, y = inputs.l1_inputs(seed)
+    yh_arg, y_arg = y_hat.clone(), y.clone()
+    flat = student.l1_loss(yh_arg, y_arg)
+    column = student.l1_loss(y_hat.clone(), y.clone().reshape(-1, 1))
+    return {"flat": observe(flat), "column": observe(column),
+            "y_hat_after": observe(yh_arg), "y_after": observe(y_arg)}
+
+
+@scenario("l1_loss.differentiable")
+def l1_loss_differentiable(student, seed):
+    y_hat, y = inputs.l1_inputs(seed)
+    return _gradcheck(student.l1_loss, (y_hat.clone().requires_grad_(True),
+                                        y.clone().requires_grad_(True)))
+
+
+def _huber_call(student, y_hat, y, delta):
+    # delta None: leave the argument out, so the default (1.0) is what is tested
+    return student.huber_loss(y_hat, y) if delta is None else student.huber_loss(y_hat, y, delta)
+
+
+@scenario("huber_loss.values")
+def huber_loss_values(student, seed):
+    cases = []
+    for delta in inputs.HUBER_DELTAS:
+        y_hat, y = inputs.huber_inputs(seed, delta)
+        yh_arg, y_arg = y_hat.clone(), y.clone()
+        flat = _huber_call(student, yh_arg, y_arg, delta)
+        column = _huber_call(student, y_hat.clone(), y.clone().reshape(-1, 1), delta)
+        cases.append({"flat": observe(flat), "column": observe(column),
+                      "y_hat_after": observe(yh_arg), "y_after": observe(y_arg)})
+    return {"cases": cases}
+
+
+@scenario("huber_loss.differentiable")
+def huber_loss_differentiable(student, seed):
+    results = []
+    for delta in inputs.HUBER_DELTAS:
+        y_hat, y = inputs.huber_inputs(seed, delta)
+        args = (y_hat.clone().requires_grad_(True), y.clone().requires_grad_(True))
+        result = _gradcheck(lambda a, b, delta=delta: _huber_call(student, a, b, delta), args)
+        results.append(result)
+        if not result["passed"]:
+            break
+    return {"results": results}
+
+
+@scenario("get_k_fold_data.folds")
+def get_k_fold_data_folds(student, seed):
+    X, y = inputs.kfold_data(seed)
+    cases = []
+    for k, i in inputs.kfold_cases(seed):
+        X_arg, y_arg = X.clone(), y.clone()
+        out = student.get_k_fold_data(k, i, X_arg, y_arg)
+        cases.append({"out": observe(out), "X_after": observe(X_arg), "y_after": observe(y_arg)})
+    return {"cases": cases}

@@ -1,0 +1,77 @@
+"""Grade one submission: run the hidden pytest checks through a runner and score them."""
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import secrets
+import time
+from pathlib import Path
+from typing import Callable, Iterable
+
+import pytest
+
+from autograder.data import locate_fashion_mnist
+from autograder.engine.inprocess import InProcessRunner
+from autograder.engine.plugin import CheckRecord, GradingPlugin
+from autograder.engine.scoring import GradeReport, score_records
+from autograder.rubric import Rubric, load_rubric
+from autograder.worker.loader import find_package_dir
+
+HIDDEN_TESTS = Path(__file__).resolve().parents[1] / "hidden_tests"
+
+
+class GradingError(Exception):
+    """Grading could not start (no data, not a submission); the message is one line."""
+
+
+def new_seed() -> int:
+    """A fresh per-run seed, so memorised outputs do not pass."""
+    return secrets.randbelow(2**31)
+
+
+def run_hidden_tests(plugin: GradingPlugin) -> None:
+    """pytest.main over the hidden tests, configured only by the grader (-c, no autoloaded plugins)."""
+    args = [str(HIDDEN_TESTS / "test_hidden_checks.py"), "-c", str(HIDDEN_TESTS / "pytest.ini"),
+            "--rootdir", str(HIDDEN_TESTS), "-p", "no:cacheprovider", "-p", "no:warnings",
+            "-p", "no:stepwise", "--import-mode=importlib", "-q", "--capture=sys"]
+    old = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            code = pytest.main(args, plugins=[plugin])
+    finally:
+        if old is None:
+            os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = old
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED):
+        raise GradingError(f"the hidden checks could not run (pytest exit code {int(code)})")
+
+
+def grade_submission(submission: Path, *, data_dir: str | None = None, seed: int | None = None,
+                     functions: Iterable[str] | None = None, rubric: Rubric | None = None,
+                     on_result: Callable[[CheckRecord], None] | None = None) -> GradeReport:
+    """Grade ``submission`` (a folder holding ``exercises/``) and return the scored report."""
+    from autograder.data import DataNotFound
+    from autograder.worker.loader import SubmissionError
+
+    try:
+        find_package_dir(submission)
+        data_root = locate_fashion_mnist(data_dir)
+    except (SubmissionError, DataNotFound) as exc:
+        raise GradingError(str(exc)) from None
+    rubric = rubric or load_rubric()
+    if functions:
+        rubric = rubric.select(set(functions))
+    seed = new_seed() if seed is None else seed
+    start = time.perf_counter()
+    with InProcessRunner(submission, data_root) as runner:
+        plugin = GradingPlugin(runner, rubric, seed, on_result)
+        run_hidden_tests(plugin)
+        load_errors = runner.load_report
+        sandboxed = runner.sandboxed
+    return GradeReport(submission=str(submission), seed=seed,
+                       results=score_records(rubric, plugin.records),
+                       execution_time=time.perf_counter() - start, sandboxed=sandboxed,
+                       load_errors=load_errors)

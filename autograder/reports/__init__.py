@@ -1,0 +1,1 @@
+"""Everything written about a graded submission: results.json, the console table."""
