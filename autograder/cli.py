@@ -61,22 +61,35 @@ def main() -> None:
                    "dataset-fashion-mnist, then a download).")
 @click.option("--only", "only", multiple=True, type=click.Choice(FUNCTIONS), metavar="FUNCTION",
               help="Grade only the checks of FUNCTION (repeatable), e.g. --only softmax.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=60, show_default=True,
+              help="Wall-clock seconds one check may take before its worker is stopped.")
+@click.option("--memory", type=click.IntRange(min=256), default=2048, show_default=True,
+              help="Megabytes of memory the worker may use.")
+@click.option("--unsafe-no-sandbox", is_flag=True,
+              help="Run student code in a plain worker process when bubblewrap is unavailable "
+                   "(the report says so).")
 @click.option("-v", "--verbose", is_flag=True, help="Print the message of every failed check.")
 @friendly_errors
 def grade(submission: Path, json_path: Path | None, seed: int | None, data_dir: Path | None,
-          only: tuple[str, ...], verbose: bool) -> None:
+          only: tuple[str, ...], timeout: float, memory: int, unsafe_no_sandbox: bool,
+          verbose: bool) -> None:
     """Grade the student repository SUBMISSION (a folder holding exercises/).
 
-    Prints a table with one row per exercise function: points, maximum, status and the first
-    problem found. Exits 0 whenever grading completed, whatever the score; 2 when SUBMISSION is
-    not a submission or the data cannot be found.
+    Student code runs only in a worker process inside bubblewrap (no network, no view of the
+    grader's files), with limits on time, memory, processes and file size; what it returns is
+    judged here. Prints a table with one row per exercise function: points, maximum, status and
+    the first problem found. Exits 0 whenever grading completed, whatever the score; 2 when
+    SUBMISSION is not a submission, the data cannot be found or the sandbox cannot start.
     """
     from autograder.engine.grading import grade_submission
     from autograder.reports.results_json import write_results_json
     from autograder.reports.table import print_report
+    from autograder.sandbox.limits import Limits
 
+    limits = Limits(timeout_s=timeout, memory_mb=memory)
     report = grade_submission(submission, data_dir=str(data_dir) if data_dir else None,
-                              seed=seed, functions=set(only) or None)
+                              seed=seed, functions=set(only) or None, limits=limits,
+                              runner="unsandboxed" if unsafe_no_sandbox else "sandbox")
     print_report(report)
     if verbose:
         for result in report.results:

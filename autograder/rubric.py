@@ -31,6 +31,8 @@ class CheckSpec:
         """The row this check counts toward: its function, or "<module> end to end"."""
         if len(self.functions) == 1:
             return self.functions[0]
+        if self.kind == "convergence":
+            return f"{self.id.split('.')[1]} (end to end)"
         return f"{MODULE_OF[self.functions[0]]} (end to end)"
 
 

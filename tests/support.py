@@ -47,3 +47,17 @@ def judge_checks(submission: Path, check_ids, seed: int = 0) -> dict[str, tuple[
             except Fail as exc:
                 results[check_id] = (False, exc.message)
     return results
+
+
+def rubric_entries(section: str) -> list[dict]:
+    """The raw rubric.toml entries of one section: an exercise module, or "convergence"."""
+    import tomllib
+
+    from autograder.contract import MODULE_OF
+    from autograder.rubric import RUBRIC_FILE
+
+    entries = tomllib.loads(RUBRIC_FILE.read_text())["check"]
+
+    def section_of(entry):
+        return "convergence" if entry["kind"] == "convergence" else MODULE_OF[entry["functions"][0]]
+    return [e for e in entries if section_of(e) == section]

@@ -13,9 +13,12 @@ import pytest
 
 from autograder.data import locate_fashion_mnist
 from autograder.engine.inprocess import InProcessRunner
+from autograder.harness import datasets
+from autograder.engine.sandboxed import SandboxedRunner, SandboxUnavailable
 from autograder.engine.plugin import CheckRecord, GradingPlugin
 from autograder.engine.scoring import GradeReport, score_records
 from autograder.rubric import Rubric, load_rubric
+from autograder.sandbox.limits import Limits
 from autograder.worker.loader import find_package_dir
 
 HIDDEN_TESTS = Path(__file__).resolve().parents[1] / "hidden_tests"
@@ -49,9 +52,21 @@ def run_hidden_tests(plugin: GradingPlugin) -> None:
         raise GradingError(f"the hidden checks could not run (pytest exit code {int(code)})")
 
 
+RUNNERS = ("sandbox", "unsandboxed", "in-process")
+
+
+def make_runner(kind: str, submission: Path, data_root: Path, limits: Limits | None):
+    """``sandbox``: a bubblewrap'd worker; ``unsandboxed``: a plain worker process;
+    ``in-process``: this process (trusted code and the project's own tests only)."""
+    if kind == "in-process":
+        return InProcessRunner(submission, data_root)
+    return SandboxedRunner(submission, data_root, limits, sandboxed=(kind == "sandbox"))
+
+
 def grade_submission(submission: Path, *, data_dir: str | None = None, seed: int | None = None,
                      functions: Iterable[str] | None = None, rubric: Rubric | None = None,
-                     on_result: Callable[[CheckRecord], None] | None = None) -> GradeReport:
+                     on_result: Callable[[CheckRecord], None] | None = None,
+                     runner: str = "sandbox", limits: Limits | None = None) -> GradeReport:
     """Grade ``submission`` (a folder holding ``exercises/``) and return the scored report."""
     from autograder.data import DataNotFound
     from autograder.worker.loader import SubmissionError
@@ -65,13 +80,18 @@ def grade_submission(submission: Path, *, data_dir: str | None = None, seed: int
     if functions:
         rubric = rubric.select(set(functions))
     seed = new_seed() if seed is None else seed
+    datasets.configure(data_root)  # verdicts that compare with the raw files read them here
     start = time.perf_counter()
-    with InProcessRunner(submission, data_root) as runner:
-        plugin = GradingPlugin(runner, rubric, seed, on_result)
-        run_hidden_tests(plugin)
-        load_errors = runner.load_report
-        sandboxed = runner.sandboxed
+    try:
+        with make_runner(runner, Path(submission), data_root, limits) as active:
+            plugin = GradingPlugin(active, rubric, seed, on_result)
+            run_hidden_tests(plugin)
+            load_errors = dict(active.load_report)
+            load_seconds = getattr(active, "load_seconds", 0.0)
+            sandboxed = active.sandboxed
+    except SandboxUnavailable as exc:
+        raise GradingError(str(exc)) from None
     return GradeReport(submission=str(submission), seed=seed,
                        results=score_records(rubric, plugin.records),
                        execution_time=time.perf_counter() - start, sandboxed=sandboxed,
-                       load_errors=load_errors)
+                       load_errors=load_errors, load_seconds=load_seconds)

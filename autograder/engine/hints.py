@@ -12,10 +12,16 @@ HINTS: tuple[tuple[str, str], ...] = (
     (r"mat1 and mat2 shapes cannot be multiplied",
      "check the shapes: flatten images with X.reshape(-1, num_inputs) before the first layer"),
     (r"'NoneType' object has no attribute 'zero_'|unsupported operand type\(s\) for \*: 'float' and 'NoneType'",
-     "a parameter has no .grad: call backward() on the loss before the update, and create "
-     "parameters with requires_grad=True"),
+     "a parameter has no .grad: call backward() on the loss before the update, create "
+     "parameters with requires_grad=True, and update them in place (`param -= ...`): "
+     "`param = param - ...` makes a new tensor without a gradient"),
     (r"The size of tensor a \(\d+\) must match the size of tensor b",
-     "two tensors do not line up: reshape y to y_hat.shape before combining them"),
+     "two tensors do not line up: check their shapes (a loss reshapes y to y_hat.shape; a row-wise "
+     "sum keeps its dimension with keepdim=True)"),
+    (r"'function' object has no attribute '(eval|train)'",
+     "only call net.eval() / net.train() when isinstance(net, torch.nn.Module)"),
+    (r"Dataset not found",
+     "load Fashion-MNIST from root=\"../data\" as the book does; the grader puts the data there"),
     (r"only integer tensors of a single element can be converted to an index|"
      r"tensors used as indices must be long",
      "labels index rows: pass integer (long) labels, e.g. y_hat[range(len(y_hat)), y]"),

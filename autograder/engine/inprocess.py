@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
+
+import torch
 
 from autograder.harness import datasets
 from autograder.worker.execute import ScenarioOutcome, run_scenario
@@ -32,10 +35,14 @@ class InProcessRunner:
         (work / "data").symlink_to(self.data_root.resolve(), target_is_directory=True)
         (work / "run").mkdir()
         self._cwd = os.getcwd()
+        self._threads = torch.get_num_threads()
+        torch.set_num_threads(1)  # as in a worker: tiny ops stall on thread hand-offs
         os.chdir(work / "run")
         datasets.configure(self.data_root)
+        start = time.perf_counter()
         self.student = load_student_code(self.submission.resolve() if self.submission.is_absolute()
                                          else Path(self._cwd) / self.submission)
+        self.load_seconds = time.perf_counter() - start
         return self
 
     def run(self, check_id: str, seed: int) -> ScenarioOutcome:
@@ -52,5 +59,6 @@ class InProcessRunner:
         if self.student is not None:
             unload_student_code(self.student)
         os.chdir(self._cwd)
+        torch.set_num_threads(self._threads)
         if self._tmp is not None:
             self._tmp.cleanup()

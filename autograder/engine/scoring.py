@@ -50,6 +50,7 @@ class GradeReport:
     execution_time: float
     sandboxed: bool
     load_errors: dict[str, str] = field(default_factory=dict)
+    load_seconds: float = 0.0
 
     @property
     def score(self) -> float:

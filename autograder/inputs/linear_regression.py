@@ -23,7 +23,8 @@ def synth_params(seed: int) -> tuple[torch.Tensor, float, int]:
     """`(w, b, num_examples)` for synthetic_data: w of shape (3,) float32, b a Python float."""
     g = generator(seed, "synth.wb")
     w = (torch.rand(SYNTH_D, generator=g) * 6 - 3).to(torch.float32)
-    b = float(torch.rand((), generator=g) * 8 - 4)
+    u = torch.rand(2, generator=g)
+    b = float((1 + 3 * u[0]) * (1 if u[1] < 0.5 else -1))   # |b| in [1, 4]: a missing b shows
     return w, b, SYNTH_N
 
 

@@ -48,9 +48,9 @@ def relu_grad_input(seed: int) -> tuple[torch.Tensor, torch.Tensor]:
 
 # ----------------------------------------------------------------------------- initialisation
 
-MLP_SIZES = (784, 256, 10)             # init_mlp_params(num_inputs, num_hiddens, num_outputs)
+MLP_SIZES = (300, 100, 10)             # init_mlp_params(num_inputs, num_hiddens, num_outputs)
 MLP_WEIGHT_STD = 0.01
-DROPOUT_MLP_SIZES = (784, 256, 128, 10)  # init_dropout_mlp_params(...)
+DROPOUT_MLP_SIZES = (300, 120, 80, 10)  # init_dropout_mlp_params(...)
 DROPOUT_MLP_WEIGHT_STD = 0.1
 SMALL_MLP_SIZES = (20, 8, 3)           # for "two calls give different weights"
 SMALL_DROPOUT_MLP_SIZES = (20, 8, 6, 3)
@@ -87,7 +87,7 @@ def mlp_case(seed: int) -> tuple[torch.Tensor, list[torch.Tensor], torch.Tensor]
 
 # ------------------------------------------------------------------------------------ dropout
 
-DROPOUT_SHAPE = (250, 400)             # 100,000 entries for the statistical checks
+DROPOUT_SHAPE = (200, 250)             # 50,000 entries for the statistical checks
 DROPOUT_PS = (0.2, 0.5, 0.8)
 DROPOUT_SMALL_SHAPE = (8, 8)           # for p = 0 and p = 1
 DROPOUT_FRESH_SHAPE = (1000,)

@@ -139,11 +139,6 @@ def accumulator_adds(seed: int, tag: str, rows: int) -> tuple[int, list[list]]:
     return n, adds
 
 
-def as_number(value) -> float:
-    """The float value of an int, float or 0-d tensor from `accumulator_adds`."""
-    return float(value)
-
-
 # ---------------------------------------------------------------- evaluate_accuracy
 
 def eval_batches(seed: int) -> list[tuple[torch.Tensor, torch.Tensor]]:

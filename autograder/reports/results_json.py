@@ -42,7 +42,9 @@ def to_results_json(report: GradeReport) -> dict[str, Any]:
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "extra_data": {"seed": report.seed, "sandboxed": report.sandboxed,
-                       "submission": report.submission},
+                       "submission": report.submission,
+                       "load_seconds": round(report.load_seconds, 3),
+                       "check_seconds": round(sum(r.seconds for r in report.results), 3)},
         "tests": tests,
     }
 

@@ -8,13 +8,11 @@ so that a failure names the function that is actually wrong.
 from __future__ import annotations
 
 import torch
+from torch.autograd.gradcheck import GradcheckError
 
 from autograder.inputs import mlp as inputs
 from autograder.scenarios.observe import forbidden_calls, observe
 from autograder.scenarios.registry import scenario
-
-_GRADCHECK_ERROR = torch.autograd.gradcheck.GradcheckError
-
 
 # ------------------------------------------------------------------ known-good helpers (torch's)
 
@@ -38,7 +36,7 @@ def _gradcheck(fn, args) -> tuple[bool, str | None]:
     try:
         ok = torch.autograd.gradcheck(fn, args, eps=1e-6, atol=1e-5, rtol=1e-3)
         return bool(ok), None
-    except _GRADCHECK_ERROR as exc:
+    except GradcheckError as exc:
         return False, _error_text(exc)
 
 
@@ -258,4 +256,5 @@ def dropout_mlp_structure(student, seed):
             "drop_second": _dropout_mlp(student, X, params, 0.0, 1.0, training=True),
             "half_a": _dropout_mlp(student, X, params, 0.5, 0.5, training=True),
             "half_b": _dropout_mlp(student, X, params, 0.5, 0.5, training=True),
+            "default_first": _dropout_mlp(student, X, params, 1.0, 0.0),
         }

@@ -41,6 +41,16 @@ class _GoodAccumulator:
         return self.data[idx]
 
 
+def _plain(value):
+    """numpy scalars (an Accumulator built on a numpy array, a count from numpy) as Python
+    numbers, also inside a returned tuple; anything else unchanged."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, tuple) and len(value) <= 4:
+        return tuple(_plain(v) for v in value)
+    return value
+
+
 def _known_good(student):
     return student.swapped(MODULE, accuracy=_good_accuracy, Accumulator=_GoodAccumulator)
 
@@ -53,7 +63,10 @@ def _exception_text(exc: BaseException) -> str:
 def _gradcheck(fn, args) -> dict:
     """Run gradcheck on a student's function; report whether it passed and why not."""
     try:
-        passed = bool(torch.autograd.gradcheck(fn, args, eps=1e-6, atol=1e-5, rtol=1e-3))
+        # fast_mode checks a random projection of the Jacobian: ~10x faster than the full one,
+        # and a wrong gradient is missed only if it is orthogonal to the random vectors.
+        passed = bool(torch.autograd.gradcheck(fn, args, eps=1e-6, atol=1e-5, rtol=1e-3,
+                                               fast_mode=True))
         return {"passed": passed, "error": None}
     except NotImplementedError:
         raise
@@ -63,9 +76,22 @@ def _gradcheck(fn, args) -> dict:
 
 # ---------------------------------------------------------------- softmax
 
+def _outcome(fn, *args):
+    """The observed result of fn(*args), or {"error": text} when it raises (other than a stub's
+    NotImplementedError): an error on one input must not hide a recognisable result on another."""
+    try:
+        return observe(fn(*args))
+    except NotImplementedError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the failure IS the observation
+        return {"error": _exception_text(exc)}
+
+
 @scenario("softmax.values")
 def softmax_values(student, seed):
-    return {"outs": [observe(student.softmax(X.clone())) for X in inputs.softmax_cases(seed)]}
+    # The square case comes first: a missing keepdim gives wrong values there, a shape error on
+    # the others.
+    return {"outs": [_outcome(student.softmax, X.clone()) for X in inputs.softmax_cases(seed)]}
 
 
 @scenario("softmax.input_unchanged")
@@ -125,7 +151,7 @@ def cross_entropy_from_scratch(student, seed):
 @scenario("accuracy.count")
 def accuracy_count(student, seed):
     scores, y, _ = inputs.accuracy_scores(seed)
-    return {"out": observe(student.accuracy(scores, y))}
+    return {"out": observe(_plain(student.accuracy(scores, y)))}
 
 
 @scenario("accuracy.predicted_labels")
@@ -137,17 +163,10 @@ def accuracy_predicted_labels(student, seed):
         raise
     except Exception as exc:  # noqa: BLE001 - failing on (n,) predictions is the classic mistake
         return {"out": None, "error": _exception_text(exc)}
-    return {"out": observe(out), "error": None}
+    return {"out": observe(_plain(out)), "error": None}
 
 
 # ---------------------------------------------------------------- Accumulator
-
-def _plain(value):
-    """numpy scalars (from an Accumulator built on a numpy array) as Python numbers."""
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
 
 def _read(acc, n):
     return [observe(_plain(acc[i])) for i in range(n)]
@@ -202,7 +221,7 @@ def evaluate_accuracy_fraction(student, seed):
     batches = inputs.eval_batches(seed)
     with _known_good(student):
         out = student.evaluate_accuracy(_scores_net, batches)
-    return {"out": observe(out)}
+    return {"out": observe(_plain(out))}
 
 
 @scenario("evaluate_accuracy.eval_mode")
@@ -236,7 +255,7 @@ def _from_scratch_model(seed, tag):
 def _recording_sgd(params, lr, sizes):
     """A custom updater like `lambda bs: sgd(params, lr, bs)` that records the sizes it gets."""
     def updater(batch_size):
-        sizes.append(observe(batch_size))
+        sizes.append(observe(_plain(batch_size)))
         with torch.no_grad():
             for p in params:
                 if p.grad is not None:
@@ -262,7 +281,7 @@ def train_epoch_custom_updater(student, seed):
     with _known_good(student):
         student.train_epoch_ch3(net, inputs.train_batches(seed, "custom"), _ce_loss,
                                 _recording_sgd([W, b], inputs.LR_CUSTOM, sizes))
-    return {"W": observe(W), "b": observe(b), "calls": len(sizes)}
+    return {"W": observe(W), "b": observe(b), "sizes": sizes[:64]}
 
 
 @scenario("train_epoch_ch3.loss_and_accuracy")
@@ -278,7 +297,7 @@ def train_epoch_loss_and_accuracy(student, seed):
 
     with _known_good(student):
         out = student.train_epoch_ch3(net, inputs.train_batches(seed, "metrics"), _ce_loss, updater)
-    return {"out": observe(out)}
+    return {"out": observe(_plain(out))}
 
 
 @scenario("train_epoch_ch3.optimizer")
@@ -293,7 +312,7 @@ def train_epoch_optimizer(student, seed):
     trainer = torch.optim.SGD(net.parameters(), lr=inputs.LR_OPTIM)
     with _known_good(student):
         out = student.train_epoch_ch3(net, inputs.train_batches(seed, "optim"), loss, trainer)
-    return {"out": observe(out), "W": observe(linear.weight.T), "b": observe(linear.bias)}
+    return {"out": observe(_plain(out)), "W": observe(linear.weight.T), "b": observe(linear.bias)}
 
 
 # ---------------------------------------------------------------- get_fashion_mnist_labels
@@ -341,6 +360,8 @@ def _pair(result):
 
 @scenario("load_data_fashion_mnist.batches")
 def load_data_batches(student, seed):
+    # One call observes everything (types, sizes, first train and test batches, hence the order):
+    # building the book's DataLoaders and their 4 workers dominates the time.
     result = student.load_data_fashion_mnist(inputs.LOAD_BATCH_SIZE)
     pair = _pair(result)
     if pair is None:
@@ -349,20 +370,6 @@ def load_data_batches(student, seed):
     train_iter, test_iter = pair
     return {"train": _sizes(train_iter), "test": _sizes(test_iter),
             "train_batch": _first_batch(train_iter), "test_batch": _first_batch(test_iter)}
-
-
-@scenario("load_data_fashion_mnist.order")
-def load_data_order(student, seed):
-    result = student.load_data_fashion_mnist(inputs.LOAD_BATCH_SIZE)
-    pair = _pair(result)
-    if pair is None:
-        return {"result": type(result).__name__}
-    train_batch, test_batch = _first_batch(pair[0]), _first_batch(pair[1])
-
-    def labels(batch):
-        return batch[1] if isinstance(batch, list) and len(batch) == 2 else None
-
-    return {"train_y": labels(train_batch), "test_y": labels(test_batch)}
 
 
 @scenario("load_data_fashion_mnist.resize")

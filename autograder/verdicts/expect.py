@@ -73,8 +73,8 @@ def number(value: Any, who: str) -> float:
 
 
 def close(got: torch.Tensor, expected: torch.Tensor, *, rtol: float = 1e-5, atol: float = 1e-6) -> bool:
-    """Elementwise closeness on float64 copies; NaN never matches."""
-    if got.shape != expected.shape:
+    """Elementwise closeness on float64 copies; NaN never matches; a non-tensor never matches."""
+    if not isinstance(got, torch.Tensor) or got.shape != expected.shape:
         return False
     g, e = got.detach().double(), expected.detach().double()
     return bool(torch.isclose(g, e, rtol=rtol, atol=atol).all())

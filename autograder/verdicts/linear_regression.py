@@ -43,7 +43,7 @@ def _synthetic_pair(obs, seed, *, strict_y: bool) -> tuple[torch.Tensor, torch.T
     """The returned X (n, d) and y (as a column), or Fail."""
     w, b, n = inputs.synth_params(seed)
     d = w.numel()
-    if not obs.get("pair"):
+    if obs.get("pair") is not True:
         raise Fail(f"synthetic_data returned {type_name(obs.get('returned'))}, expected a pair "
                    f"(X, y): `return X, y.reshape((-1, 1))`")
     X = tensor(obs["X"], "synthetic_data (its X)")
@@ -120,18 +120,19 @@ def synthetic_data_noise(obs, seed):
     lo, hi = _chi2_bounds(n, 7.0)
     lo, hi = lo - 0.002, hi + 0.002
     ratio = std ** 2 / sigma ** 2
-    if std < 1e-4:
+    spread = float(r.std())  # about the residual's own mean: a missing bias does not inflate it
+    if spread < 1e-4:
         raise Fail(f"synthetic_data added no noise at all: y - (X @ w + b) has standard deviation "
-                   f"{std:.2g}; add Gaussian noise of standard deviation 0.01, "
+                   f"{spread:.2g}; add Gaussian noise of standard deviation 0.01, "
                    "y += torch.normal(0, 0.01, y.shape)")
-    if abs(b) > 0.1 and abs(mean + b) < 0.05 and std < 0.5:
+    if abs(b) > 0.1 and abs(mean + b) < 0.05 and spread < 0.5:
         raise Fail(f"y does not include the bias: y - (X @ w + b) averages {mean:.4g}, about -b "
                    f"(b = {b:.4g}); compute y = X @ w + b + noise")
-    if 0.5 < std < 2.0:
-        raise Fail(f"the noise in y has standard deviation {std:.3g}, expected 0.01: "
+    if 0.5 < spread < 2.0:
+        raise Fail(f"the noise in y has standard deviation {spread:.3g}, expected 0.01: "
                    "torch.normal(0, 1, ...) gives standard deviation 1; use torch.normal(0, 0.01, y.shape)")
-    if 0.05 < std < 0.2:
-        raise Fail(f"the noise in y has standard deviation {std:.3g}, expected 0.01 (0.1 is ten "
+    if 0.05 < spread < 0.2:
+        raise Fail(f"the noise in y has standard deviation {spread:.3g}, expected 0.01 (0.1 is ten "
                    "times too large): use torch.normal(0, 0.01, y.shape)")
     if abs(mean) > mean_bound and std < 0.5:
         raise Fail(f"the noise y - (X @ w + b) should have mean 0, but averages {mean:.4g} over {n} "
@@ -149,12 +150,12 @@ def _pass_rows(res, who: str, features: torch.Tensor, labels: torch.Tensor,
                expected_batches: int) -> list[torch.Tensor]:
     """Validate one pass (from the scenario's ``_take``) and return the row indices of each batch."""
     n, d = features.shape
-    if not isinstance(res, dict) or not res.get("iterable"):
+    if not isinstance(res, dict) or res.get("iterable") is not True:
         returned = res.get("returned") if isinstance(res, dict) else res
         raise Fail(f"{who} returned {type_name(returned)}, which cannot be iterated: yield the "
                    "batches (`yield features[batch_indices], labels[batch_indices]`)")
     count, items = res.get("count"), res.get("items")
-    if not isinstance(count, int) or not isinstance(items, list):
+    if type(count) is not int or not isinstance(items, list):
         raise Fail(f"{who}: the batches could not be read back")
     if count == 0:
         raise Fail(f"{who} yielded no batch at all for {n} examples")
@@ -224,6 +225,12 @@ def _check_one_pass(rows: list[torch.Tensor], who: str, n: int, batch_size: int)
         raise Fail(f"{who} split {n} examples into batches of sizes {sizes} with batch_size "
                    f"{batch_size}, expected {expected} batches: {n // batch_size} full ones and "
                    f"{'one of ' + str(n % batch_size) if n % batch_size else 'no partial one'}")
+
+
+def _empty_pass(res) -> bool:
+    """A pass that produced nothing from an iterable (e.g. a spent generator)."""
+    return isinstance(res, dict) and res.get("iterable") is True and \
+        type(res.get("count")) is int and res["count"] == 0
 
 
 def _order(rows: list[torch.Tensor]) -> torch.Tensor:
@@ -356,7 +363,7 @@ def squared_loss_values(obs, seed):
               "(y_hat - y) ** 2 / 2, so that its gradient is y_hat - y"),
              (d.abs() / 2, "square the difference, do not take its absolute value"))
     n = y_hat.shape[0]
-    text = f"y_hat = {show(y_hat.reshape(-1))} (shape ({n}, 1)) and y = {show(y)}"
+    text = f"y_hat = {show(y_hat)} and y = {show(y)}"
     per_example_loss(obs.get("flat"), "squared_loss", expected, text, f"({n},)", formula, wrong)
     per_example_loss(obs.get("column"), "squared_loss", expected, text.replace(f"{show(y)}", f"{show(y)} reshaped to ({n}, 1)"),
                      f"({n}, 1)", formula, wrong)
@@ -387,7 +394,26 @@ def sgd_step(obs, seed):
     w = _sgd_param(obs, "w", w0)
     b = _sgd_param(obs, "b", b0)
     setup = (f"lr = {lr}, batch_size = {batch_size}, b = {show(b0)} with b.grad = {show(gb)}")
-    if close(w, w0, rtol=1e-9, atol=1e-12) and close(b, b0, rtol=1e-9, atol=1e-12):
+    error = obs.get("error")
+    error = error if isinstance(error, str) else ""
+    unchanged = close(w, w0, rtol=1e-9, atol=1e-12) and close(b, b0, rtol=1e-9, atol=1e-12)
+    if error and unchanged:
+        raise Fail(f"sgd raised {error} and left the parameters unchanged: after "
+                   "`param = param - lr * param.grad / batch_size` the name param holds a new "
+                   "tensor without a .grad, and the model's parameter never changes (this only "
+                   "rebinds a local name); update in place with `param -= lr * param.grad / "
+                   "batch_size` inside `with torch.no_grad():`, then param.grad.zero_()")
+    if error:
+        raise Fail(f"sgd raised {error}")
+    grads_cleared = all(obs.get(f"{p}_grad") is None or (
+        isinstance(obs.get(f"{p}_grad"), torch.Tensor) and bool((obs[f"{p}_grad"] == 0).all()))
+        for p in ("w", "b"))
+    if unchanged and grads_cleared:
+        raise Fail(f"sgd left the parameters unchanged ({setup}: b stayed {show(b)}) and the "
+                   "gradients are zero: if you zero the gradient before the update, the step "
+                   "uses zeros; update first (param -= lr * param.grad / batch_size), then "
+                   "param.grad.zero_(). Note that `param = param - ...` only rebinds a local name")
+    if unchanged:
         raise Fail(f"sgd left the parameters unchanged ({setup}: b stayed {show(b)}): "
                    "`param = param - lr * param.grad / batch_size` only rebinds a local name and "
                    "the model never changes; update in place with "
@@ -420,6 +446,11 @@ def sgd_zeroes_grads(obs, seed):
     # (param.grad = None, what optimizer.zero_grad() does by default): either way the next
     # backward() starts from a clean gradient instead of adding onto the old one.
     w0, b0, gw, gb, lr, batch_size = inputs.sgd_case(seed)
+    error = obs.get("error")
+    if isinstance(error, str) and error:
+        raise Fail(f"sgd raised {error}: update each parameter in place "
+                   "(param -= lr * param.grad / batch_size under torch.no_grad()), then zero "
+                   "its gradient with param.grad.zero_()")
     for name, before in (("w", gw), ("b", gb)):
         grad = obs.get(f"{name}_grad")
         if grad is None:
@@ -459,7 +490,7 @@ def load_array_batches(obs, seed):
     who = "load_array(..., is_train=False)"
     for k, key in enumerate(("first", "second")):
         res = obs.get(key)
-        if k == 1 and isinstance(res, dict) and res.get("iterable") and res.get("count") == 0:
+        if k == 1 and _empty_pass(res):
             raise Fail("the object load_array returned can be iterated only once (a generator?): "
                        "the training loop goes over it every epoch; return a "
                        "torch.utils.data.DataLoader")
@@ -479,7 +510,7 @@ def load_array_shuffles(obs, seed):
     who = "load_array(..., is_train=True)"
     first = _pass_rows(obs.get("first"), who, features, labels, expected)
     second_obs = obs.get("second")
-    if isinstance(second_obs, dict) and second_obs.get("iterable") and second_obs.get("count") == 0:
+    if _empty_pass(second_obs):
         raise Fail("the object load_array returned can be iterated only once (a generator?): "
                    "the training loop goes over it every epoch; return a torch.utils.data.DataLoader")
     second = _pass_rows(second_obs, f"{who} (second pass)", features, labels, expected)

@@ -48,12 +48,51 @@ def _seen_calls(obs: dict) -> list[str]:
 
 # ---------------------------------------------------------------- softmax
 
-def _check_softmax_case(out: Any, X: torch.Tensor) -> None:
-    """Fail unless ``out`` is softmax(X) over rows; recognise the wrong axis and missing keepdim."""
-    got = tensor(out, f"softmax of a {tuple(X.shape)} {X.dtype} input", shape=tuple(X.shape))
+def _softmax_wrong(got: torch.Tensor, X: torch.Tensor, expected: torch.Tensor, inputs_text: str) -> Fail:
+    """The Fail for a finite softmax result of the right shape that is not softmax(X, dim=1)."""
+    tol = _tol(X.dtype)
+    g = got.double()
+    row_sums, col_sums = g.sum(1), g.sum(0)
+    ones = torch.ones_like
+    rows_ok = torch.allclose(row_sums, ones(row_sums), atol=1e-4)
+    if X.shape[0] > 1 and not rows_ok and torch.allclose(col_sums, ones(col_sums), atol=1e-4):
+        return mismatch("softmax", inputs_text, got, expected,
+                        "softmax normalised over the wrong axis: the columns sum to 1 instead of the "
+                        "rows; sum over dim 1: X_exp.sum(1, keepdim=True)")
+    if X.shape[0] == X.shape[1]:
+        e = torch.exp(X - X.max(dim=1, keepdim=True).values)
+        if close(got, e / e.sum(1), **tol) or close(got, torch.exp(X) / torch.exp(X).sum(1), **tol):
+            return mismatch("softmax", inputs_text, got, expected,
+                            "softmax forgot keepdim=True: X_exp.sum(1) has shape (n,), so dividing "
+                            "broadcasts it across columns; use X_exp.sum(1, keepdim=True)")
+    if not rows_ok:
+        return mismatch("softmax", inputs_text, got, expected,
+                        f"the rows of softmax's result must sum to 1 (they sum to {show(row_sums)})")
+    return mismatch("softmax", inputs_text, got, expected,
+                    "expected exp(X) / exp(X).sum(1, keepdim=True), computed as "
+                    "exp(X - row max) / its row sums")
+
+
+def _softmax_tensor(out: Any, X: torch.Tensor) -> torch.Tensor:
+    """The observed softmax result as a tensor of X's shape and dtype, or Fail."""
+    who = f"softmax of a {tuple(X.shape)} {X.dtype} input"
+    if isinstance(out, dict) and isinstance(out.get("error"), str):
+        error = out["error"]
+        hint = ""
+        if "must match the size of tensor" in error:
+            hint = (": did you forget keepdim=True? X_exp.sum(1) has shape (n,), which does not "
+                    "broadcast against (n, q); use X_exp.sum(1, keepdim=True)")
+        raise Fail(f"softmax raised {error} for X = {show(X)}{hint}")
+    got = tensor(out, who, shape=tuple(X.shape))
     if got.dtype != X.dtype:
         raise Fail(f"softmax returned dtype {got.dtype} for a {X.dtype} input: keep the input's "
                    "dtype (build the result from X with torch operations)")
+    return got
+
+
+def _check_softmax_case(out: Any, X: torch.Tensor) -> None:
+    """Fail unless ``out`` is softmax(X) over rows; recognise the wrong axis and missing keepdim."""
+    got = _softmax_tensor(out, X)
     expected = torch.softmax(X, dim=1)
     if close(got, expected, **_tol(X.dtype)):
         return
@@ -61,23 +100,7 @@ def _check_softmax_case(out: Any, X: torch.Tensor) -> None:
     if not torch.isfinite(got).all():
         raise mismatch("softmax", inputs_text, got, expected,
                        "softmax returned inf/nan for moderate logits: divide exp(X) by its row sums")
-    if X.shape[0] > 1 and close(got, torch.softmax(X, dim=0), **_tol(X.dtype)):
-        raise mismatch("softmax", inputs_text, got, expected,
-                       "softmax normalised over the wrong axis: the columns sum to 1 instead of the "
-                       "rows; sum over dim 1: X_exp.sum(1, keepdim=True)")
-    if X.shape[0] == X.shape[1]:
-        e = torch.exp(X - X.max(dim=1, keepdim=True).values)
-        no_keepdim = e / e.sum(1)          # broadcasting divides column j by row j's sum
-        if close(got, no_keepdim, **_tol(X.dtype)) or close(got, torch.exp(X) / torch.exp(X).sum(1),
-                                                              **_tol(X.dtype)):
-            raise mismatch("softmax", inputs_text, got, expected,
-                           "softmax forgot keepdim=True: X_exp.sum(1) has shape (n,), so dividing "
-                           "broadcasts it across columns; use X_exp.sum(1, keepdim=True)")
-    sums = got.double().sum(1)
-    if not torch.allclose(sums, torch.ones_like(sums), atol=1e-4):
-        raise mismatch("softmax", inputs_text, got, expected,
-                       f"the rows of softmax's result must sum to 1 (they sum to {show(sums)})")
-    raise mismatch("softmax", inputs_text, got, expected, "expected exp(X) / exp(X).sum(1, keepdim=True)")
+    raise _softmax_wrong(got, X, expected, inputs_text)
 
 
 @verdict("softmax.values")
@@ -105,7 +128,7 @@ def softmax_stable(obs, seed):
     cases = inputs.softmax_large(seed)
     outs = _list(obs.get("outs"), "softmax", len(cases))
     for out, X in zip(outs, cases):
-        got = tensor(out, f"softmax of a {tuple(X.shape)} {X.dtype} input", shape=tuple(X.shape))
+        got = _softmax_tensor(out, X)
         expected = torch.softmax(X, dim=1)
         limit = 89 if X.dtype == torch.float32 else 710
         if got.is_floating_point() and not torch.isfinite(got).all():
@@ -116,9 +139,7 @@ def softmax_stable(obs, seed):
                        f"X = {show(X[bad[0]])} got {show(got[bad[0]])}, expected {show(expected[bad[0]])}")
         tol = {"rtol": 1e-4, "atol": 1e-6} if X.dtype == torch.float32 else {"rtol": 1e-9, "atol": 1e-12}
         if not close(got, expected, **tol):
-            raise mismatch("softmax", f"large logits X = {show(X)}", got, expected,
-                           "softmax is wrong for logits near +-1000: subtract the row max before exp "
-                           "(do not clamp the logits)")
+            raise _softmax_wrong(got, X, expected, f"large logits X = {show(X)}")
 
 
 def _gradcheck_verdict(obs: dict, who: str, advice: str) -> None:
@@ -179,6 +200,9 @@ def cross_entropy_values(obs, seed):
             raise Fail(f"cross_entropy returned shape ({n}, {n}), expected ({n},): `y_hat[:, y]` picks "
                        f"an (n, n) block; index with y_hat[range(len(y_hat)), y]. For {text} expected "
                        f"{show(expected)}")
+        if tuple(got.shape) == (n, 1):
+            raise Fail(f"cross_entropy returned shape ({n}, 1), expected ({n},): flatten the "
+                       f"per-example losses (e.g. .reshape(-1)). For {text} expected {show(expected)}")
         if tuple(got.shape) != (n,):
             raise Fail(f"cross_entropy returned shape {tuple(got.shape)}, expected ({n},) (one loss "
                        f"per example). For {text} expected {show(expected)}")
@@ -421,7 +445,7 @@ def _metrics_verdict(out: Any, stats: dict, setting: str) -> None:
     k = len(sizes)
     want_loss = stats["loss_sum"] / n
     want_acc = sum(stats["correct"]) / n
-    where = f"({setting}; batches of sizes {sizes})"
+    where = f"({setting})"
     if not _near(loss, want_loss, 1e-7):
         if _near(loss, sum(stats["batch_means"]) / n, 1e-7):
             raise Fail(f"train_epoch_ch3's loss is about batch_size times too small ({loss:.6g} "
@@ -493,7 +517,12 @@ def train_epoch_custom_updater(obs, seed):
     for name in ("W", "b"):
         tensor(obs.get(name), f"the parameter {name} after train_epoch_ch3",
                shape=tuple(correct[name].shape))
-    if obs.get("calls") == 0 or _unchanged(obs, seed, "custom"):
+    got_sizes = obs.get("sizes")
+    if isinstance(got_sizes, list) and got_sizes and got_sizes != sizes:
+        raise mismatch("W after train_epoch_ch3", setting, obs.get("W"), correct["W"],
+                       f"updater was called with batch sizes {got_sizes} instead of {sizes}: call "
+                       "updater(X.shape[0]) once per batch")
+    if not got_sizes or _unchanged(obs, seed, "custom"):
         raise Fail(f"the parameters did not change after {setting}: call l.sum().backward() and "
                    "then updater(X.shape[0]) for every batch")
     if _params_close(obs, _replay_custom(seed, "custom", "mean")):
@@ -506,8 +535,9 @@ def train_epoch_custom_updater(obs, seed):
 
 @verdict("train_epoch_ch3.loss_and_accuracy")
 def train_epoch_loss_and_accuracy(obs, seed):
-    _metrics_verdict(obs.get("out"), _replay_fixed(seed, "metrics"),
-                     "a fixed model, with an updater that changes nothing")
+    stats = _replay_fixed(seed, "metrics")
+    _metrics_verdict(obs.get("out"), stats, f"batches of sizes {stats['sizes']}, a fixed model "
+                     "and an updater that changes nothing")
 
 
 @verdict("train_epoch_ch3.optimizer")
@@ -558,21 +588,28 @@ def get_fashion_mnist_labels_names(obs, seed):
 
 # ---------------------------------------------------------------- load_data_fashion_mnist
 
-@functools.lru_cache(maxsize=2)
-def _raw_head(n: int):
-    """The first n raw training and test labels and test images of the grading data set."""
-    from autograder.data import load_grading_data, locate_fashion_mnist
-    root = None
+def _data_root() -> Path:
+    """The torchvision root the worker was configured with, else the one found offline."""
+    from autograder.data import locate_fashion_mnist
+    from autograder.harness import datasets
     try:
-        from autograder.harness import datasets
-        root = datasets.data_root()
+        return Path(datasets.data_root())
     except RuntimeError:
-        root = None
-    data = load_grading_data(Path(root) if root else locate_fashion_mnist(allow_download=False),
-                             n_train=n, n_test=n)
+        return locate_fashion_mnist(allow_download=False)
+
+
+@functools.lru_cache(maxsize=4)
+def _raw_head_of(root: Path, n: int):
+    from autograder.data import load_grading_data
+    data = load_grading_data(root, n_train=n, n_test=n)
     return (torch.from_numpy(data.train_labels.astype("int64")),
             torch.from_numpy(data.test_labels.astype("int64")),
             torch.from_numpy(data.test_images.astype("float32")) / 255)
+
+
+def _raw_head(n: int):
+    """The first n raw training labels, test labels and test images (scaled to [0, 1])."""
+    return _raw_head_of(_data_root(), n)
 
 
 def _pair_verdict(obs: dict) -> None:
@@ -592,6 +629,8 @@ def _batch_parts(batch: Any, which: str) -> tuple[torch.Tensor, torch.Tensor]:
 
 def _image_batch_verdict(X: Any, which: str, side: int) -> torch.Tensor:
     b = inputs.LOAD_BATCH_SIZE
+    if side != 28:
+        which = f"{which} (with resize={side})"
     X = tensor(X, f"the first {which} batch X")
     if X.dim() == 3 and tuple(X.shape) == (b, side, side):
         raise Fail(f"the first {which} batch X has shape {tuple(X.shape)}, expected "
@@ -616,6 +655,7 @@ def _image_batch_verdict(X: Any, which: str, side: int) -> torch.Tensor:
 def load_data_batches(obs, seed):
     _pair_verdict(obs)
     b = inputs.LOAD_BATCH_SIZE
+    images, labels = {}, {}
     for which, size in (("train", inputs.FASHION_TRAIN_SIZE), ("test", inputs.FASHION_TEST_SIZE)):
         info = obs.get(which)
         if not isinstance(info, dict) or info.get("iterable") is not True:
@@ -631,7 +671,7 @@ def load_data_batches(obs, seed):
             raise Fail(f"the {which} iterator has {batches} batches of {b}, expected "
                        f"{-(-size // b)} (the {which} set has {size} examples)")
         X, y = _batch_parts(obs.get(f"{which}_batch"), which)
-        _image_batch_verdict(X, which, 28)
+        X = _image_batch_verdict(X, which, 28)
         y = tensor(y, f"the first {which} batch y")
         if tuple(y.shape) != (b,):
             raise Fail(f"the first {which} batch y has shape {tuple(y.shape)}, expected ({b},)")
@@ -640,27 +680,20 @@ def load_data_batches(obs, seed):
                        "data set's integer labels, unchanged)")
         if int(y.min()) < 0 or int(y.max()) > 9:
             raise Fail(f"the {which} labels {show(y)} are outside 0..9")
-
-
-@verdict("load_data_fashion_mnist.order")
-def load_data_order(obs, seed):
-    _pair_verdict(obs)
-    b = inputs.LOAD_BATCH_SIZE
-    raw_train_y, raw_test_y, _ = _raw_head(b)
-    train_y, test_y = obs.get("train_y"), obs.get("test_y")
-    if not isinstance(test_y, torch.Tensor) or tuple(test_y.shape) != (b,):
-        raise Fail(f"the first test batch has no labels y of shape ({b},): return DataLoaders "
-                   "yielding (X, y)")
-    if not torch.equal(test_y.long(), raw_test_y):
-        raise Fail(f"the test iterator is shuffled (or not the test set): its first labels are "
-                   f"{test_y.tolist()[:12]}..., the test set starts {raw_test_y.tolist()[:12]}...: "
-                   "use shuffle=False for the test DataLoader and train=False for its data set")
-    if not isinstance(train_y, torch.Tensor) or tuple(train_y.shape) != (b,):
-        raise Fail(f"the first training batch has no labels y of shape ({b},): return DataLoaders "
-                   "yielding (X, y)")
+        images[which], labels[which] = X, y
+    raw_train_y, raw_test_y, raw_test_X = _raw_head(b)
+    if not torch.equal(labels["test"], raw_test_y):
+        raise Fail("the test iterator is shuffled (or not the test set): its first labels are "
+                   f"{labels['test'].tolist()[:12]}..., the test set starts "
+                   f"{raw_test_y.tolist()[:12]}...: use shuffle=False for the test DataLoader and "
+                   "train=False for its data set")
+    if not close(images["test"], raw_test_X.reshape(b, 1, 28, 28), rtol=0, atol=1e-6):
+        raise Fail("the test images differ from the data set's pixels divided by 255: use "
+                   "transforms.ToTensor() alone as the transform (no Normalize, no Resize when "
+                   "resize is None)")
     # A shuffled training set puts the same 32 labels first as the raw file only by chance: each
     # position matches with probability about 1/10, so all 32 match with probability ~1e-32.
-    if torch.equal(train_y.long(), raw_train_y):
+    if torch.equal(labels["train"], raw_train_y):
         raise Fail("the training iterator is not shuffled: its first batch is the first "
                    f"{b} examples of the training set in file order. Use shuffle=True for the "
                    "training DataLoader (only)")
@@ -669,4 +702,4 @@ def load_data_order(obs, seed):
 @verdict("load_data_fashion_mnist.resize")
 def load_data_resize(obs, seed):
     _pair_verdict(obs)
-    _image_batch_verdict(obs.get("X"), "test (with resize=64)", inputs.LOAD_RESIZE)
+    _image_batch_verdict(obs.get("X"), "test", inputs.LOAD_RESIZE)

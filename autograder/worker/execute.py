@@ -7,15 +7,41 @@ import os
 import random
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
 
 from autograder.scenarios import all_scenarios
-from autograder.worker.loader import StudentCode, StudentCodeError, describe_exception, student_frame
+from autograder.worker.loader import StudentCode, StudentCodeError, describe_exception
 from autograder.worker.transport import TransportError, encode
 
 _OUTPUT_TAIL = 2000
+OUTPUT_LIMIT = 8 * 2**20  # characters a scenario may print before printing raises
+
+
+class OutputLimitExceeded(OSError):
+    """Student code printed more than OUTPUT_LIMIT characters in one check."""
+
+
+class BoundedOutput(io.TextIOBase):
+    """A stdout/stderr stand-in that keeps the tail and stops a flood of prints."""
+
+    def __init__(self, limit: int = OUTPUT_LIMIT, tail: int = _OUTPUT_TAIL):
+        self.limit, self.tail, self.written, self._buf = limit, tail, 0, ""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.written += len(text)
+        if self.written > self.limit:
+            raise OutputLimitExceeded(f"printed more than {self.limit // 2**20} MB of output")
+        self._buf = (self._buf + text)[-self.tail:]
+        return len(text)
+
+    def getvalue(self) -> str:
+        return self._buf
 
 
 @dataclass(frozen=True)
@@ -36,10 +62,23 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+def _raising_function(exc: BaseException, student: StudentCode) -> str:
+    """The qualified name (``Accumulator.__init__``) of the deepest student frame that raised."""
+    name = "a function"
+    root = student.package_dir.resolve()
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if Path(code.co_filename).resolve().is_relative_to(root):
+            name = getattr(code, "co_qualname", code.co_name)
+        tb = tb.tb_next
+    return name
+
+
 def run_scenario(student: StudentCode, check_id: str, seed: int) -> ScenarioOutcome:
     """Run the scenario of ``check_id``; never raises for anything student code does."""
     scenario = all_scenarios()[check_id]
-    out = io.StringIO()
+    out = BoundedOutput()
     start = time.perf_counter()
     cwd = os.getcwd()
     error, payload = None, None
@@ -51,9 +90,9 @@ def run_scenario(student: StudentCode, check_id: str, seed: int) -> ScenarioOutc
     except StudentCodeError as exc:
         error = str(exc)
     except NotImplementedError as exc:
-        where = student_frame(exc, student.package_dir)
-        name = where.split(" in ")[1].split(":")[0] if " in " in where else "a function"
-        error = f"`{name}` is not implemented yet (it still raises NotImplementedError)"
+        error = f"`{_raising_function(exc, student)}` is not implemented yet (it still raises NotImplementedError)"
+    except OutputLimitExceeded as exc:
+        error = f"your code {exc}; remove the prints from the graded functions"
     except TransportError as exc:
         error = f"the result could not be read back: {exc}"
     except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt: all the student's
@@ -62,4 +101,4 @@ def run_scenario(student: StudentCode, check_id: str, seed: int) -> ScenarioOutc
         with contextlib.suppress(OSError):
             os.chdir(cwd)
     return ScenarioOutcome(check_id, payload, error, time.perf_counter() - start,
-                           out.getvalue()[-_OUTPUT_TAIL:])
+                           out.getvalue())

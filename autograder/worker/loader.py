@@ -149,5 +149,5 @@ def unload_student_code(code: StudentCode) -> None:
     """Undo ``load_student_code``: drop the modules and the path entries it added."""
     _purge(set(MODULES))
     for entry in (str(code.package_dir.parent), str(code.package_dir)):
-        while entry in sys.path:
-            sys.path.remove(entry)
+        if entry in sys.path:
+            sys.path.remove(entry)  # the first occurrence: the one load_student_code inserted

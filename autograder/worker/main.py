@@ -1,0 +1,79 @@
+"""The worker process: load one submission, then run scenarios on request until told to stop.
+
+Started by the trusted side (engine/sandboxed.py), normally inside bubblewrap. Requests arrive on
+the file descriptor named by ``--requests``, replies leave on ``--replies``; the student's code
+gets /dev/null as stdin and a size-capped file as stdout/stderr, never the protocol channel.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+
+def _detach_standard_streams(output_file: str) -> None:
+    """Point fds 0, 1, 2 away from anything the trusted side reads."""
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    out = os.open(output_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(out, 1)
+    os.dup2(out, 2)
+    os.close(null)
+    os.close(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="autograder.worker.main")
+    parser.add_argument("--requests", type=int, required=True)
+    parser.add_argument("--replies", type=int, required=True)
+    parser.add_argument("--submission", required=True)
+    parser.add_argument("--data-root", required=True)
+    parser.add_argument("--output-file", default="/tmp/student-output.log")
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args(argv)
+    requests, replies = args.requests, args.replies
+    _detach_standard_streams(args.output_file)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a huge file then fails with EFBIG, not a kill
+
+    from autograder.worker.protocol import read_frame, write_frame
+
+    start = time.perf_counter()
+    import torch
+
+    torch.set_num_threads(args.threads)
+    from autograder.harness import datasets
+    from autograder.scenarios import all_scenarios
+    from autograder.worker.execute import run_scenario
+    from autograder.worker.loader import SubmissionError, load_student_code
+
+    all_scenarios()
+    datasets.configure(Path(args.data_root))
+    try:
+        student = load_student_code(Path(args.submission))
+    except SubmissionError as exc:
+        write_frame(replies, {"ready": False, "error": str(exc)})
+        return 0
+    write_frame(replies, {"ready": True, "import_errors": student.import_errors,
+                          "import_output": student.import_output,
+                          "load_seconds": time.perf_counter() - start})
+    run_dir = os.getcwd()
+    while True:
+        try:
+            request, _ = read_frame(requests)
+        except EOFError:
+            return 0
+        if request.get("quit"):
+            return 0
+        os.chdir(run_dir)
+        outcome = run_scenario(student, str(request["check"]), int(request["seed"]))
+        write_frame(replies, {"check": outcome.check_id, "error": outcome.error,
+                              "seconds": outcome.seconds, "output": outcome.output,
+                              "nonce": request.get("nonce")},
+                    outcome.payload or b"")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

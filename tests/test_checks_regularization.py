@@ -1,0 +1,124 @@
+"""The hidden checks of exercises/regularization.py: the reference passes them on many seeds,
+the stubs fail them cleanly, every catalogued mistake is caught by name and every catalogued
+correct variant passes."""
+from __future__ import annotations
+
+import copy
+import tomllib
+from pathlib import Path
+
+import pytest
+import torch
+
+from autograder.engine.inprocess import InProcessRunner
+from autograder.engine.judge import judge
+from autograder.verdicts import Fail, all_verdicts
+from autograder.worker.transport import decode
+from tests.catalogue.regularization import MISTAKES, VARIANTS
+from tests.support import EXERCISES, SOLUTIONS, build_submission, data_root, rubric_entries
+
+MODULE = "regularization"
+RUBRIC = rubric_entries(MODULE)
+CHECKS = {c["id"]: c for c in RUBRIC}
+SEEDS = {"numerical": 50, "statistical": 300, "from_scratch": 50}
+MISTAKE_SEEDS = (0, 1, 2)
+VARIANT_SEEDS = (0, 1, 2, 3, 4)
+
+
+def checks_of(function: str) -> list[str]:
+    return [c["id"] for c in RUBRIC if c["functions"] == [function]]
+
+
+def run_checks(submission: Path, check_ids, seeds) -> dict[tuple[str, int], tuple[bool, str]]:
+    """(check id, seed) -> (passed, message), with one runner for all of them."""
+    results = {}
+    with InProcessRunner(submission, data_root()) as runner:
+        for seed in seeds:
+            for check_id in check_ids:
+                outcome = runner.run(check_id, seed)
+                try:
+                    judge(outcome, seed)
+                    results[check_id, seed] = (True, "")
+                except Fail as exc:
+                    results[check_id, seed] = (False, exc.message)
+    return results
+
+
+def test_rubric_fragment_matches_the_registries():
+    from autograder.scenarios import all_scenarios
+    mine = {i for i in all_scenarios() if i.split(".")[0] in
+            {f for c in RUBRIC for f in c["functions"]}}
+    assert mine == set(CHECKS)
+    assert set(CHECKS) <= set(all_verdicts())
+
+
+@pytest.mark.parametrize("check_id", sorted(CHECKS))
+def test_reference_passes_on_many_seeds(check_id):
+    seeds = range(SEEDS[CHECKS[check_id]["kind"]])
+    results = run_checks(SOLUTIONS, [check_id], seeds)
+    failed = {k: v[1] for k, v in results.items() if not v[0]}
+    assert not failed, failed
+
+
+def test_stubs_fail_every_check_with_a_message():
+    results = run_checks(EXERCISES, sorted(CHECKS), [0])
+    for (check_id, _), (passed, message) in results.items():
+        assert not passed, check_id
+        assert "not implemented yet" in message, (check_id, message)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("mistake", MISTAKES, ids=[m.id for m in MISTAKES])
+def test_mistake_is_caught_by_name(mistake, tmp_path):
+    submission = build_submission(tmp_path, mistake)
+    results = run_checks(submission, checks_of(mistake.function), MISTAKE_SEEDS)
+    for seed in MISTAKE_SEEDS:
+        messages = [msg for (cid, s), (ok, msg) in results.items() if s == seed and not ok]
+        assert any(mistake.expect.lower() in msg.lower() for msg in messages), (seed, messages)
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=[v.id for v in VARIANTS])
+def test_variant_passes(variant, tmp_path):
+    submission = build_submission(tmp_path, variant)
+    results = run_checks(submission, checks_of(variant.function), VARIANT_SEEDS)
+    failed = {k: v[1] for k, v in results.items() if not v[0]}
+    assert not failed, failed
+
+
+# ---- verdicts never crash on a weird observation (a forged or garbled payload)
+
+WEIRD = [None, float("nan"), [1, 2], {"type": "list", "repr": "[..]"},
+         torch.tensor(float("nan")), torch.zeros(0, 3), torch.ones(2, 3, dtype=torch.int64)]
+
+
+def _paths(obs, prefix=()):
+    if prefix:
+        yield prefix
+    if isinstance(obs, dict):
+        for key, value in obs.items():
+            yield from _paths(value, prefix + (key,))
+    elif isinstance(obs, list):
+        for index, value in enumerate(obs[:1]):
+            yield from _paths(value, prefix + (index,))
+
+
+def _replaced(obs, path, value):
+    obs = copy.deepcopy(obs)
+    cursor = obs
+    for key in path[:-1]:
+        cursor = cursor[key]
+    cursor[path[-1]] = value
+    return obs
+
+
+def test_verdicts_only_ever_raise_fail():
+    with InProcessRunner(SOLUTIONS, data_root()) as runner:
+        observations = {cid: decode(runner.run(cid, 1).payload) for cid in CHECKS}
+    for check_id, obs in observations.items():
+        verdict_fn = all_verdicts()[check_id]
+        for path in _paths(obs):
+            for weird in WEIRD:
+                try:
+                    verdict_fn(_replaced(obs, path, weird), 1)
+                except Fail:
+                    pass

@@ -1,0 +1,134 @@
+"""The convergence checks: the reference trains, the stubs fail cleanly, broken parts are caught.
+
+    PYTHONPATH=. .venv/bin/python -m pytest tests/test_convergence.py -q
+"""
+from __future__ import annotations
+
+import math
+import tomllib
+from pathlib import Path
+
+import pytest
+import torch
+
+from autograder.scenarios import all_scenarios
+from autograder.verdicts import Fail, all_verdicts
+from tests.catalogue import Mistake
+from tests.support import EXERCISES, REPO, SOLUTIONS, build_submission, judge_checks, rubric_entries
+
+RUBRIC = {c["id"]: c for c in rubric_entries("convergence")}
+IDS = sorted(i for i in all_scenarios() if i.startswith("convergence."))
+END_TO_END = [i for i in IDS if i.endswith(".all")]
+
+
+def test_rubric_fragment_matches_the_registries():
+    assert set(RUBRIC) == set(IDS)
+    assert set(IDS) == {i for i in all_verdicts() if i.startswith("convergence.")}
+    for check in RUBRIC.values():
+        assert check["kind"] == "convergence" and isinstance(check["seed"], int)
+    assert len({c["seed"] for c in RUBRIC.values()}) == len(RUBRIC)
+
+
+# (1) every check passes for the reference solutions at its rubric seed.
+@pytest.mark.parametrize("check_id", IDS)
+def test_reference_passes_at_rubric_seed(check_id):
+    seed = RUBRIC[check_id]["seed"]
+    passed, message = judge_checks(SOLUTIONS, [check_id], seed=seed)[check_id]
+    assert passed, message
+
+
+# (2) each chapter's end-to-end check passes for the reference under 8 other seeds: a correct
+# implementation whose random numbers differ never fails.
+@pytest.mark.parametrize("check_id", END_TO_END)
+def test_reference_end_to_end_passes_under_many_seeds(check_id):
+    for seed in range(1000, 1008):
+        passed, message = judge_checks(SOLUTIONS, [check_id], seed=seed)[check_id]
+        assert passed, f"seed {seed}: {message}"
+
+
+# (3) the generated stubs fail every check with a message, never a crash.
+def test_stubs_fail_cleanly():
+    results = judge_checks(EXERCISES.parent, IDS, seed=0)
+    for check_id, (passed, message) in results.items():
+        assert not passed, check_id
+        assert "not implemented yet" in message, (check_id, message)
+
+
+# (4) broken parts (measured by bench/calibrate.py --broken) fail with a message naming the mistake.
+BROKEN = [
+    (Mistake("ce_no_minus", "softmax_regression", "cross_entropy", """
+        def cross_entropy(y_hat, y):
+            return torch.log(y_hat[range(len(y_hat)), y])
+        """, "minus sign"), "convergence.softmax_regression.cross_entropy"),
+    (Mistake("sgd_ascent", "linear_regression", "sgd", """
+        def sgd(params, lr, batch_size):
+            with torch.no_grad():
+                for param in params:
+                    param += lr * param.grad / batch_size
+                    param.grad.zero_()
+        """, "climb"), "convergence.linear_regression.sgd"),
+    (Mistake("sgd_ascent_softmax", "linear_regression", "sgd", """
+        def sgd(params, lr, batch_size):
+            with torch.no_grad():
+                for param in params:
+                    param += lr * param.grad / batch_size
+                    param.grad.zero_()
+        """, "sgd"), "convergence.softmax_regression.all"),
+    (Mistake("zero_init", "mlp", "init_mlp_params", """
+        def init_mlp_params(num_inputs, num_hiddens, num_outputs):
+            W1 = torch.nn.Parameter(torch.zeros(num_inputs, num_hiddens))
+            b1 = torch.nn.Parameter(torch.zeros(num_hiddens))
+            W2 = torch.nn.Parameter(torch.zeros(num_hiddens, num_outputs))
+            b2 = torch.nn.Parameter(torch.zeros(num_outputs))
+            return [W1, b1, W2, b2]
+        """, "all-zero weights"), "convergence.mlp.init_mlp_params"),
+    (Mistake("small_dropout_init", "mlp", "init_dropout_mlp_params", """
+        def init_dropout_mlp_params(num_inputs, num_hiddens1, num_hiddens2, num_outputs):
+            sizes = [num_inputs, num_hiddens1, num_hiddens2, num_outputs]
+            params = []
+            for a, b in zip(sizes[:-1], sizes[1:]):
+                params.append(torch.nn.Parameter(torch.randn(a, b) * 0.01))
+                params.append(torch.nn.Parameter(torch.zeros(b)))
+            return params
+        """, "too small"), "convergence.dropout.init_dropout_mlp_params"),
+    (Mistake("one_batch", "linear_regression", "data_iter", """
+        def data_iter(batch_size, features, labels):
+            yield features[:batch_size], labels[:batch_size]
+        """, "examples per pass"), "convergence.linear_regression.data_iter"),
+    (Mistake("l2_float", "regularization", "l2_penalty", """
+        def l2_penalty(w):
+            return float(torch.sum(w ** 2) / 2)
+        """, "no gradient"), "convergence.weight_decay.l2_penalty"),
+    (Mistake("l2_mean", "regularization", "l2_penalty", """
+        def l2_penalty(w):
+            return torch.mean(w ** 2) / 2
+        """, "mean instead of the sum"), "convergence.weight_decay.l2_penalty"),
+]
+
+
+@pytest.mark.parametrize("mistake,check_id", BROKEN, ids=[m.id for m, _ in BROKEN])
+def test_broken_part_fails_with_its_message(tmp_path, mistake, check_id):
+    submission = build_submission(tmp_path, mistake)
+    passed, message = judge_checks(submission, [check_id], seed=RUBRIC[check_id]["seed"])[check_id]
+    assert not passed, f"{mistake.id} passed {check_id}"
+    assert mistake.expect.lower() in message.lower(), message
+
+
+# Verdicts never crash on odd observations, and explain a NaN loss.
+@pytest.mark.parametrize("check_id", IDS)
+def test_verdicts_turn_garbage_into_fail(check_id):
+    verdict = all_verdicts()[check_id]
+    garbage = [{}, {"test_acc": "x"}, {"test_acc": [None]}, {"w": [1, 2], "b": None},
+               {"w_norm": "big"}, {"train_loss": 3, "test_acc": [0.1], "w": torch.zeros(5)},
+               {"problem": "the network returned None"}]
+    for obs in garbage:
+        with pytest.raises(Fail):
+            verdict(obs, 0)
+
+
+def test_nan_loss_has_its_own_message():
+    verdict = all_verdicts()["convergence.softmax_regression.softmax"]
+    obs = {"train_loss": [2.3, math.nan, math.nan], "train_acc": [0.1, 0.1, 0.1],
+           "test_acc": [0.1, 0.1, 0.1], "params_finite": False}
+    with pytest.raises(Fail, match="became nan in epoch 2"):
+        verdict(obs, 0)
