@@ -1,4 +1,4 @@
-"""The hidden checks of exercises/linear_regression.py: the reference passes them on many seeds,
+"""The hidden checks of exercises/linear_regression.py and exercises/regularization.py: the reference passes them on many seeds,
 the stubs fail them cleanly, every catalogued mistake is caught by name and every catalogued
 correct variant passes."""
 from __future__ import annotations
@@ -14,11 +14,13 @@ from autograder.engine.inprocess import InProcessRunner
 from autograder.engine.judge import judge
 from autograder.verdicts import Fail, all_verdicts
 from autograder.worker.transport import decode
-from tests.catalogue.linear_regression import MISTAKES, VARIANTS
+from tests.catalogue import linear_regression, regularization
 from tests.support import EXERCISES, SOLUTIONS, build_submission, data_root, rubric_entries
 
-MODULE = "linear_regression"
-RUBRIC = rubric_entries(MODULE)
+MODULES = ("linear_regression", "regularization")
+RUBRIC = [entry for module in MODULES for entry in rubric_entries(module)]
+MISTAKES = linear_regression.MISTAKES + regularization.MISTAKES
+VARIANTS = linear_regression.VARIANTS + regularization.VARIANTS
 CHECKS = {c["id"]: c for c in RUBRIC}
 SEEDS = {"numerical": 50, "statistical": 300, "from_scratch": 50}
 MISTAKE_SEEDS = (0, 1, 2)
