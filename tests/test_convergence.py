@@ -132,3 +132,21 @@ def test_nan_loss_has_its_own_message():
            "test_acc": [0.1, 0.1, 0.1], "params_finite": False}
     with pytest.raises(Fail, match="became nan in epoch 2"):
         verdict(obs, 0)
+
+
+def test_accuracy_is_re_measured_from_the_weights_not_taken_from_the_worker():
+    """Student code that patches the worker's evaluation can report any curve; the verdict
+    measures the returned weights itself, so an untrained model with a forged curve fails."""
+    from autograder.engine.inprocess import InProcessRunner
+    from autograder.worker.transport import decode
+    from tests.support import data_root
+
+    check_id = "convergence.softmax_regression.softmax"
+    seed = RUBRIC[check_id]["seed"]
+    with InProcessRunner(SOLUTIONS, data_root()) as runner:
+        obs = decode(runner.run(check_id, seed).payload)
+        all_verdicts()[check_id](obs, seed)  # the honest observation passes
+        forged = dict(obs, test_acc=[0.99] * len(obs["test_acc"]),
+                      final_params=[torch.zeros_like(p) for p in obs["final_params"]])
+        with pytest.raises(Fail, match="test accuracy"):
+            all_verdicts()[check_id](forged, seed)

@@ -159,6 +159,7 @@ def _classifier(parts: Parts, seed: int, *, make_params: Callable[[], list], tra
     result.update(
         train_loss=train_loss, train_acc=train_acc, test_acc=test_acc,
         params_finite=all_finite(params), net_shape=watch.net_shape, loss_shape=watch.loss_shape,
+        final_params=[p.detach().as_subclass(torch.Tensor).clone() for p in params],
         seconds=time.perf_counter() - start)
     if after is not None:
         result.update(after(lambda X: eval_net(X, params)))

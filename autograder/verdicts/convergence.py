@@ -15,6 +15,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import torch
+
+from autograder.harness import datasets
 from autograder.verdicts.registry import Fail, verdict
 
 THRESHOLDS_FILE = Path(__file__).with_name("thresholds.toml")
@@ -224,6 +227,33 @@ def _init_advice(obs: dict, component: str, expected_std: float) -> str:
     return ""
 
 
+def trusted_test_accuracy(chapter: str, params: Any) -> float | None:
+    """Test accuracy of the trained weights under the book's model, measured here in the trusted
+    process, so nothing the student's code does inside the worker can inflate it. None when the
+    weights do not have the book's shapes."""
+    if not isinstance(params, list) or not all(isinstance(p, torch.Tensor) for p in params):
+        return None
+    data = datasets.fashion_tensors()
+    X = data.test_X.reshape(len(data.test_X), -1)
+    try:
+        with torch.no_grad():
+            p = [t.float() for t in params]
+            if chapter == "softmax_regression":
+                W, b = p
+                out = X @ W + b
+            elif chapter == "mlp":
+                W1, b1, W2, b2 = p
+                out = torch.relu(X @ W1 + b1) @ W2 + b2
+            else:
+                W1, b1, W2, b2, W3, b3 = p
+                out = torch.relu(torch.relu(X @ W1 + b1) @ W2 + b2) @ W3 + b3
+    except (ValueError, RuntimeError, TypeError):
+        return None
+    if tuple(out.shape) != (len(X), 10):
+        return None
+    return float((out.argmax(dim=1) == data.test_y).double().mean())
+
+
 def _classifier_verdict(chapter: str, component: str, names: tuple[str, ...]):
     def check(obs: dict, seed: int) -> None:
         _problem(obs, chapter, component, names)
@@ -231,7 +261,9 @@ def _classifier_verdict(chapter: str, component: str, names: tuple[str, ...]):
         test_acc = _curve(obs, "test_acc")
         if not test_acc or test_acc[-1] is None:
             raise _Malformed("test_acc")
-        final = test_acc[-1]
+        final = trusted_test_accuracy(chapter, obs.get("final_params"))
+        unmeasurable = final is None
+        final = 0.0 if unmeasurable else final
         epochs = len(test_acc)
         losses = _curve(obs, "train_loss")
         mark = float(t["pass_test_accuracy"])
@@ -243,6 +275,9 @@ def _classifier_verdict(chapter: str, component: str, names: tuple[str, ...]):
         story = _loss_story(losses, component)
         if not story and obs.get("params_finite") is False:
             story = "the parameters became NaN or inf during training"
+        if not story and unmeasurable:
+            story = ("the trained parameters do not have the shapes of the book's model, so their "
+                     "test accuracy could not be measured")
         if all(x is None for x in losses) and obs.get("epoch_returned"):
             story = (story + "; " if story else "") + (
                 f"(train_epoch_ch3 returned {obs['epoch_returned']} instead of "
