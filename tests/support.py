@@ -1,12 +1,14 @@
 """Shared helpers for the project's own tests: build submissions and judge checks in-process."""
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
 from autograder.data import locate_fashion_mnist
 from autograder.engine.inprocess import InProcessRunner
 from autograder.engine.judge import judge
+from autograder.scenarios import all_scenarios
 from autograder.verdicts import Fail
 
 from tests.catalogue import Mistake, Variant, mutated_source
@@ -35,18 +37,32 @@ def build_submission(dest: Path, entry: Mistake | Variant) -> Path:
     return dest
 
 
-def judge_checks(submission: Path, check_ids, seed: int = 0) -> dict[str, tuple[bool, str]]:
-    """check id -> (passed, message), running scenarios in this process."""
+def judge_over_seeds(submission: Path, check_ids, seeds) -> dict[tuple[str, int], tuple[bool, str]]:
+    """(check id, seed) -> (passed, message), with one in-process runner for all of them.
+
+    Checks registered with the same scenario function share its outcome per seed (the scenario is
+    the same code, so it would observe the same thing)."""
+    scenarios = all_scenarios()
     results = {}
     with InProcessRunner(submission, data_root()) as runner:
-        for check_id in check_ids:
-            outcome = runner.run(check_id, seed)
-            try:
-                judge(outcome, seed)
-                results[check_id] = (True, "")
-            except Fail as exc:
-                results[check_id] = (False, exc.message)
+        for seed in seeds:
+            done = {}
+            for check_id in check_ids:
+                fn = scenarios[check_id]
+                if id(fn) not in done:
+                    done[id(fn)] = runner.run(check_id, seed)
+                outcome = dataclasses.replace(done[id(fn)], check_id=check_id)
+                try:
+                    judge(outcome, seed)
+                    results[check_id, seed] = (True, "")
+                except Fail as exc:
+                    results[check_id, seed] = (False, exc.message)
     return results
+
+
+def judge_checks(submission: Path, check_ids, seed: int = 0) -> dict[str, tuple[bool, str]]:
+    """check id -> (passed, message) for one seed."""
+    return {cid: v for (cid, _), v in judge_over_seeds(submission, check_ids, [seed]).items()}
 
 
 def rubric_entries(section: str) -> list[dict]:

@@ -4,18 +4,15 @@ correct variant passes."""
 from __future__ import annotations
 
 import copy
-import tomllib
-from pathlib import Path
 
 import pytest
 import torch
 
 from autograder.engine.inprocess import InProcessRunner
-from autograder.engine.judge import judge
 from autograder.verdicts import Fail, all_verdicts
 from autograder.worker.transport import decode
 from tests.catalogue import linear_regression, regularization
-from tests.support import EXERCISES, SOLUTIONS, build_submission, data_root, rubric_entries
+from tests.support import EXERCISES, SOLUTIONS, build_submission, data_root, rubric_entries, judge_over_seeds
 
 MODULES = ("linear_regression", "regularization")
 RUBRIC = [entry for module in MODULES for entry in rubric_entries(module)]
@@ -31,19 +28,6 @@ def checks_of(function: str) -> list[str]:
     return [c["id"] for c in RUBRIC if c["functions"] == [function]]
 
 
-def run_checks(submission: Path, check_ids, seeds) -> dict[tuple[str, int], tuple[bool, str]]:
-    """(check id, seed) -> (passed, message), with one runner for all of them."""
-    results = {}
-    with InProcessRunner(submission, data_root()) as runner:
-        for seed in seeds:
-            for check_id in check_ids:
-                outcome = runner.run(check_id, seed)
-                try:
-                    judge(outcome, seed)
-                    results[check_id, seed] = (True, "")
-                except Fail as exc:
-                    results[check_id, seed] = (False, exc.message)
-    return results
 
 
 def test_rubric_fragment_matches_the_registries():
@@ -57,13 +41,13 @@ def test_rubric_fragment_matches_the_registries():
 @pytest.mark.parametrize("check_id", sorted(CHECKS))
 def test_reference_passes_on_many_seeds(check_id):
     seeds = range(SEEDS[CHECKS[check_id]["kind"]])
-    results = run_checks(SOLUTIONS, [check_id], seeds)
+    results = judge_over_seeds(SOLUTIONS, [check_id], seeds)
     failed = {k: v[1] for k, v in results.items() if not v[0]}
     assert not failed, failed
 
 
 def test_stubs_fail_every_check_with_a_message():
-    results = run_checks(EXERCISES, sorted(CHECKS), [0])
+    results = judge_over_seeds(EXERCISES, sorted(CHECKS), [0])
     for (check_id, _), (passed, message) in results.items():
         assert not passed, check_id
         assert "not implemented yet" in message, (check_id, message)
@@ -73,7 +57,7 @@ def test_stubs_fail_every_check_with_a_message():
 @pytest.mark.parametrize("mistake", MISTAKES, ids=[m.id for m in MISTAKES])
 def test_mistake_is_caught_by_name(mistake, tmp_path):
     submission = build_submission(tmp_path, mistake)
-    results = run_checks(submission, checks_of(mistake.function), MISTAKE_SEEDS)
+    results = judge_over_seeds(submission, checks_of(mistake.function), MISTAKE_SEEDS)
     for seed in MISTAKE_SEEDS:
         messages = [msg for (cid, s), (ok, msg) in results.items() if s == seed and not ok]
         assert any(mistake.expect.lower() in msg.lower() for msg in messages), (seed, messages)
@@ -82,7 +66,7 @@ def test_mistake_is_caught_by_name(mistake, tmp_path):
 @pytest.mark.parametrize("variant", VARIANTS, ids=[v.id for v in VARIANTS])
 def test_variant_passes(variant, tmp_path):
     submission = build_submission(tmp_path, variant)
-    results = run_checks(submission, checks_of(variant.function), VARIANT_SEEDS)
+    results = judge_over_seeds(submission, checks_of(variant.function), VARIANT_SEEDS)
     failed = {k: v[1] for k, v in results.items() if not v[0]}
     assert not failed, failed
 

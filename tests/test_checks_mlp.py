@@ -3,22 +3,18 @@ them cleanly, every catalogued mistake is caught with a message naming it, every
 variant passes, and no verdict crashes on a malformed observation."""
 from __future__ import annotations
 
-import dataclasses
-import tomllib
 from functools import lru_cache
-from pathlib import Path
 
 import pytest
 import torch
 
 from autograder.contract import MODULES
 from autograder.engine.inprocess import InProcessRunner
-from autograder.engine.judge import judge
 from autograder.scenarios import all_scenarios
 from autograder.verdicts import Fail, all_verdicts
 from autograder.worker.transport import decode
 from tests.catalogue.mlp import MISTAKES, VARIANTS
-from tests.support import REPO, SOLUTIONS, build_submission, data_root, rubric_entries
+from tests.support import REPO, SOLUTIONS, build_submission, data_root, rubric_entries, judge_over_seeds
 
 FUNCTIONS = MODULES["mlp"]
 RUBRIC = rubric_entries("mlp")
@@ -32,25 +28,6 @@ def ids_of(function: str) -> list[str]:
     return [i for i in IDS if i.split(".")[0] == function]
 
 
-def run_checks(submission: Path, ids, seeds) -> dict[tuple[int, str], tuple[bool, str]]:
-    """(seed, check id) -> (passed, message), with one runner; checks sharing a scenario function
-    reuse its observation (the scenario is the same code, so its outcome is the same)."""
-    scenarios = all_scenarios()
-    results = {}
-    with InProcessRunner(submission, data_root()) as runner:
-        for seed in seeds:
-            done = {}
-            for check_id in ids:
-                fn = scenarios[check_id]
-                if id(fn) not in done:
-                    done[id(fn)] = runner.run(check_id, seed)
-                outcome = dataclasses.replace(done[id(fn)], check_id=check_id)
-                try:
-                    judge(outcome, seed)
-                    results[seed, check_id] = (True, "")
-                except Fail as exc:
-                    results[seed, check_id] = (False, exc.message)
-    return results
 
 
 def test_rubric_matches_registries_and_catalogue():
@@ -70,14 +47,14 @@ def test_reference_passes_on_many_seeds(function):
     failures = []
     for group, seeds in ((numerical, NUMERICAL_SEEDS), (statistical, STATISTICAL_SEEDS)):
         if group:
-            results = run_checks(SOLUTIONS, group, seeds)
+            results = judge_over_seeds(SOLUTIONS, group, seeds)
             failures += [(key, msg) for key, (ok, msg) in results.items() if not ok]
     assert not failures, failures[:5]
 
 
 def test_stubs_fail_every_check_cleanly():
-    results = run_checks(REPO, IDS, seeds=(0, 1))
-    for (seed, check_id), (ok, message) in results.items():
+    results = judge_over_seeds(REPO, IDS, seeds=(0, 1))
+    for (check_id, seed), (ok, message) in results.items():
         assert not ok, (seed, check_id)
         assert "not implemented yet" in message, (seed, check_id, message)
 
@@ -85,16 +62,16 @@ def test_stubs_fail_every_check_cleanly():
 @pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.id)
 def test_mistake_is_caught(mistake, tmp_path):
     submission = build_submission(tmp_path, mistake)
-    results = run_checks(submission, ids_of(mistake.function), seeds=(0, 1, 2))
+    results = judge_over_seeds(submission, ids_of(mistake.function), seeds=(0, 1, 2))
     for seed in (0, 1, 2):
-        messages = [msg for (s, _), (ok, msg) in results.items() if s == seed and not ok]
+        messages = [msg for (_, s), (ok, msg) in results.items() if s == seed and not ok]
         assert any(mistake.expect.lower() in m.lower() for m in messages), (seed, messages)
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: v.id)
 def test_variant_passes(variant, tmp_path):
     submission = build_submission(tmp_path, variant)
-    results = run_checks(submission, ids_of(variant.function), seeds=range(5))
+    results = judge_over_seeds(submission, ids_of(variant.function), seeds=range(5))
     failures = [(key, msg) for key, (ok, msg) in results.items() if not ok]
     assert not failures, failures
 
