@@ -4,7 +4,8 @@ Outcomes are read from pytest's hooks (``pytest_runtest_makereport``), never fro
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 
 import pytest
 
@@ -24,6 +25,28 @@ class CheckRecord:
     message: str
     seconds: float
     student_output: str = ""
+    curves: dict[str, list[float]] = field(default_factory=dict)
+
+
+CURVE_KEYS = ("train_loss", "train_acc", "test_acc")
+
+
+def training_curves(observation: dict | None) -> dict[str, list[float]]:
+    """The per-epoch curves of a convergence observation, as plain floats (NaN where unreadable)."""
+    curves: dict[str, list[float]] = {}
+    for key in CURVE_KEYS:
+        values = (observation or {}).get(key)
+        if not isinstance(values, list):
+            continue
+        points = []
+        for value in values[:1000]:
+            try:
+                number = float(value.reshape(()).item()) if hasattr(value, "reshape") else float(value)
+            except (TypeError, ValueError, RuntimeError, AttributeError):
+                number = math.nan
+            points.append(number)
+        curves[key] = points
+    return curves
 
 
 class GradingPlugin:
@@ -33,6 +56,7 @@ class GradingPlugin:
         self.runner, self.rubric, self.seed = runner, rubric, seed
         self.records: dict[str, CheckRecord] = {}
         self._outcomes: dict[str, ScenarioOutcome] = {}
+        self._observations: dict[str, dict] = {}
         self._selected = set(rubric.ids)
         self._on_result = on_result
 
@@ -63,8 +87,12 @@ class GradingPlugin:
             message, passed = f"the grader's verdict failed ({type(exc).__name__}: {exc}); "\
                               "this is a grader bug, please report it", False
         outcome = self._outcomes.get(check_id)
+        observation = self._observations.get(check_id)
+        if observation is None and isinstance(call.excinfo and call.excinfo.value, Fail):
+            observation = call.excinfo.value.observation
         record = CheckRecord(check_id, passed, message, call.duration,
-                             outcome.output if outcome else "")
+                             outcome.output if outcome else "",
+                             training_curves(observation) if check_id.startswith("convergence.") else {})
         self.records[check_id] = record
         if self._on_result:
             self._on_result(record)
@@ -80,7 +108,7 @@ class GradingPlugin:
         seed = spec.seed if spec.seed is not None else self.seed
         outcome = self.runner.run(check_id, seed)
         self._outcomes[check_id] = outcome
-        judge(outcome, seed)
+        self._observations[check_id] = judge(outcome, seed)
 
     @staticmethod
     def _check_id(item) -> str | None:

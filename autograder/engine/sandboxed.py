@@ -181,11 +181,18 @@ class SandboxedRunner:
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".git"))
         self._copy = copy
         self._staged = stage_worker_package(self._tmp / "code")
+        # Start loading now, so that importing torch in the worker overlaps pytest's collection
+        # here; the first check waits for it to be ready.
+        self._pending: WorkerProcess | None = self._spawn()
         return self
 
-    def _start(self) -> WorkerProcess | None:
-        worker = WorkerProcess(self._copy, self.data_root, self._staged, self.limits, self.sandboxed)
+    def _spawn(self) -> WorkerProcess:
         self.worker_starts += 1
+        return WorkerProcess(self._copy, self.data_root, self._staged, self.limits, self.sandboxed)
+
+    def _start(self, worker: WorkerProcess | None = None) -> WorkerProcess | None:
+        """Wait until ``worker`` (or a new one) has loaded the submission; None when it cannot."""
+        worker = worker or self._spawn()
         try:
             ready = worker.wait_ready()
         except (TimeoutError, EOFError, OSError, ProtocolError) as exc:
@@ -211,7 +218,8 @@ class SandboxedRunner:
         if self._worker is None or not self._worker.alive():
             if self._worker is not None:
                 self._worker.close()
-            self._worker = self._start()
+            pending, self._pending = self._pending, None
+            self._worker = self._start(pending)
             if self._worker is None:
                 return ScenarioOutcome(check_id, None,
                                        "your code could not be loaded: " + "; ".join(self.load_report.values()), 0.0)
@@ -222,7 +230,8 @@ class SandboxedRunner:
         return outcome
 
     def __exit__(self, *exc) -> None:
-        if self._worker is not None:
-            self._worker.close()
+        for worker in (self._worker, getattr(self, "_pending", None)):
+            if worker is not None:
+                worker.close()
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)

@@ -1,6 +1,7 @@
 """Turn check records into scores: rubric points, and the from-scratch rule."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from autograder.engine.plugin import CheckRecord
@@ -17,6 +18,7 @@ class CheckResult:
     message: str
     seconds: float
     student_output: str = ""
+    curves: dict[str, list[float]] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -76,7 +78,8 @@ def score_records(rubric: Rubric, records: dict[str, CheckRecord]) -> list[Check
         if record is None:
             record = CheckRecord(spec.id, False, "this check did not run", 0.0)
         results.append(CheckResult(spec, spec.points if record.passed else 0.0, record.passed,
-                                   record.message, record.seconds, record.student_output))
+                                   record.message, record.seconds, record.student_output,
+                                   record.curves))
     not_from_scratch = {r.spec.functions[0]: r for r in results
                         if r.spec.kind == "from_scratch" and not r.passed and r.message
                         and "not implemented yet" not in r.message}
@@ -85,9 +88,9 @@ def score_records(rubric: Rubric, records: dict[str, CheckRecord]) -> list[Check
         culprit = not_from_scratch.get(result.spec.functions[0])
         if (culprit and result.passed and len(result.spec.functions) == 1
                 and result.spec.kind != "from_scratch"):
-            result = CheckResult(result.spec, 0.0, False,
-                                 f"no points for {result.spec.functions[0]}: it is not written "
-                                 f"from scratch (see {culprit.spec.id})", result.seconds,
-                                 result.student_output)
+            result = dataclasses.replace(
+                result, score=0.0, passed=False,
+                message=f"no points for {result.spec.functions[0]}: it is not written "
+                        f"from scratch (see {culprit.spec.id})")
         scored.append(result)
     return scored

@@ -16,6 +16,7 @@ class Fail(AssertionError):
         super().__init__(message)
         self.message = message
         self.details = details or {}
+        self.observation: dict[str, Any] | None = None
 
 
 def verdict(check_id: str) -> Callable[[VerdictFn], VerdictFn]:
