@@ -50,30 +50,65 @@ def main() -> None:
     """
 
 
+def _grading_options(command):
+    """The options `grade`, `grade-all` and `check` share: data, seed, limits, sandbox."""
+    options = [
+        click.option("--seed", type=int, default=None,
+                     help="Seed for the randomised inputs (default: a new one each run, recorded in "
+                          "the report)."),
+        click.option("--data-dir", type=click.Path(path_type=Path), default=None,
+                     help="Folder with the Fashion-MNIST files (default: $D2L_AUTOGRADER_DATA, then "
+                          "Debian's dataset-fashion-mnist, then a download)."),
+        click.option("--timeout", type=click.FloatRange(min=1), default=60, show_default=True,
+                     help="Wall-clock seconds one check may take before its worker is stopped."),
+        click.option("--memory", type=click.IntRange(min=256), default=2048, show_default=True,
+                     help="Megabytes of memory the worker may use."),
+        click.option("--unsafe-no-sandbox", is_flag=True,
+                     help="Run student code in a plain worker process when bubblewrap is unavailable "
+                          "(the report says so)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _limits(timeout: float, memory: int):
+    from autograder.sandbox.limits import Limits
+
+    return Limits(timeout_s=timeout, memory_mb=memory)
+
+
+def _print_failures(report) -> None:
+    for result in report.results:
+        if not result.passed:
+            click.echo(f"- {result.spec.id} ({result.score:g}/{result.spec.points:g}): {result.message}")
+
+
 @main.command()
-@click.argument("submission", type=click.Path(path_type=Path))
+@click.argument("submission")
+@click.option("--ref", default=None,
+              help="Branch, tag or commit to grade when SUBMISSION is a git repository or URL "
+                   "(default: its HEAD).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write Gradescope's results.json to FILE.")
-@click.option("--seed", type=int, default=None,
-              help="Seed for the randomised inputs (default: a new one each run, recorded in the report).")
-@click.option("--data-dir", type=click.Path(path_type=Path), default=None,
-              help="Folder with the Fashion-MNIST files (default: $D2L_AUTOGRADER_DATA, then Debian's "
-                   "dataset-fashion-mnist, then a download).")
+@click.option("--feedback", "feedback_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write feedback.md, feedback.html and the training-curve PNGs to DIR.")
+@click.option("--junit", "junit_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write JUnit XML (one test case per check) to FILE, for CI.")
+@_grading_options
 @click.option("--only", "only", multiple=True, type=click.Choice(FUNCTIONS), metavar="FUNCTION",
               help="Grade only the checks of FUNCTION (repeatable), e.g. --only softmax.")
-@click.option("--timeout", type=click.FloatRange(min=1), default=60, show_default=True,
-              help="Wall-clock seconds one check may take before its worker is stopped.")
-@click.option("--memory", type=click.IntRange(min=256), default=2048, show_default=True,
-              help="Megabytes of memory the worker may use.")
-@click.option("--unsafe-no-sandbox", is_flag=True,
-              help="Run student code in a plain worker process when bubblewrap is unavailable "
-                   "(the report says so).")
 @click.option("-v", "--verbose", is_flag=True, help="Print the message of every failed check.")
 @friendly_errors
-def grade(submission: Path, json_path: Path | None, seed: int | None, data_dir: Path | None,
-          only: tuple[str, ...], timeout: float, memory: int, unsafe_no_sandbox: bool,
-          verbose: bool) -> None:
-    """Grade the student repository SUBMISSION (a folder holding exercises/).
+def grade(submission: str, ref: str | None, json_path: Path | None, feedback_dir: Path | None,
+          junit_path: Path | None, seed: int | None, data_dir: Path | None, timeout: float,
+          memory: int, unsafe_no_sandbox: bool, only: tuple[str, ...], verbose: bool) -> None:
+    """Grade one SUBMISSION with every hidden check.
+
+    SUBMISSION is a student repository (a folder holding exercises/), a git URL or local git
+    repository (shallow-cloned; see --ref), or a notebook or folder of notebooks (nbgrader's
+    submitted/<student>/<assignment>/: only the solution cells are run, never the student's own
+    training cells).
 
     Student code runs only in a worker process inside bubblewrap (no network, no view of the
     grader's files), with limits on time, memory, processes and file size; what it returns is
@@ -82,22 +117,128 @@ def grade(submission: Path, json_path: Path | None, seed: int | None, data_dir: 
     SUBMISSION is not a submission, the data cannot be found or the sandbox cannot start.
     """
     from autograder.engine.grading import grade_submission
-    from autograder.reports.results_json import write_results_json
-    from autograder.reports.table import print_report
-    from autograder.sandbox.limits import Limits
 
-    limits = Limits(timeout_s=timeout, memory_mb=memory)
-    report = grade_submission(submission, data_dir=str(data_dir) if data_dir else None,
-                              seed=seed, functions=set(only) or None, limits=limits,
+    report = grade_submission(submission, ref=ref, data_dir=str(data_dir) if data_dir else None,
+                              seed=seed, functions=set(only) or None, limits=_limits(timeout, memory),
                               runner="unsandboxed" if unsafe_no_sandbox else "sandbox")
+    from autograder.reports.table import print_report
+
     print_report(report)
     if verbose:
-        for result in report.results:
-            if not result.passed:
-                click.echo(f"- {result.spec.id} ({result.score:g}/{result.spec.points:g}): {result.message}")
+        _print_failures(report)
     if json_path:
+        from autograder.reports.results_json import write_results_json
+
         write_results_json(report, json_path)
         click.echo(f"wrote {json_path}")
+    if junit_path:
+        from autograder.reports.junit import write_junit
+
+        write_junit(report, junit_path)
+        click.echo(f"wrote {junit_path}")
+    if feedback_dir:
+        from autograder.reports.feedback import write_feedback
+
+        click.echo(f"wrote {write_feedback(report, feedback_dir)}")
+
+
+@main.command("grade-all")
+@click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for grades.csv and one sub-folder per student (results.json, feedback/).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Submissions graded at the same time (each uses about one core).")
+@_grading_options
+@click.option("--only", "only", multiple=True, type=click.Choice(FUNCTIONS), metavar="FUNCTION",
+              help="Grade only the checks of FUNCTION (repeatable), e.g. this week's exercises.")
+@click.option("--no-feedback", is_flag=True, help="Skip the Markdown/HTML feedback (faster).")
+@friendly_errors
+def grade_all(folders: tuple[Path, ...], out: Path, jobs: int, seed: int | None,
+              data_dir: Path | None, timeout: float, memory: int, unsafe_no_sandbox: bool,
+              only: tuple[str, ...], no_feedback: bool) -> None:
+    """Grade every submission under FOLDERS, in parallel, into OUT.
+
+    Each sub-folder of a FOLDER is one student's submission (a repository or notebooks); nbgrader's
+    submitted/<student>/<assignment>/ layout works as is. Writes OUT/grades.csv (student, total, one
+    column per exercise, status) and OUT/<student>/results.json, OUT/<student>/feedback/.
+    A submission whose content, grader and options are unchanged since the last run into OUT is not
+    graded again, and every result is written atomically: a run stopped halfway keeps what it
+    finished. A submission that cannot be graded gets an "error" line with the reason; the others
+    go on. Exits 0 when the run completed.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from autograder.batch.discover import discover
+    from autograder.batch.run import BatchOptions, grade_entries
+    from autograder.data import DataNotFound, locate_fashion_mnist
+    from autograder.reports.grades_csv import write_grades_csv
+    from autograder.rubric import load_rubric
+
+    try:
+        entries = discover(list(folders))
+        locate_fashion_mnist(str(data_dir) if data_dir else None)
+    except (FileNotFoundError, DataNotFound) as exc:
+        _fail(str(exc))
+    if not entries:
+        _fail("no submissions found under " + ", ".join(map(str, folders)))
+    if not unsafe_no_sandbox:
+        from autograder.sandbox.bwrap import bwrap_path
+
+        if bwrap_path() is None:
+            _fail("bubblewrap (bwrap) is not installed: install it or pass --unsafe-no-sandbox")
+    options = BatchOptions(seed=seed, data_dir=str(data_dir) if data_dir else None,
+                           limits=_limits(timeout, memory),
+                           runner="unsandboxed" if unsafe_no_sandbox else "sandbox",
+                           feedback=not no_feedback, functions=tuple(sorted(only)))
+    exercises = list(dict.fromkeys(spec.exercise for spec in load_rubric().select(set(only) or None).checks))
+    outcomes = []
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn()) as progress:
+        task = progress.add_task("grading", total=len(entries))
+
+        def on_done(outcome) -> None:
+            outcomes.append(outcome)
+            write_grades_csv(outcomes, exercises, out / "grades.csv")  # kept current, atomically
+            shown = "error" if outcome.total is None else f"{outcome.total:g}/{outcome.max_score:g}"
+            progress.update(task, advance=1, description=f"{outcome.student}: {shown}")
+            if outcome.status == "error":
+                progress.console.print(f"[red]{outcome.student}[/red]: {outcome.message}")
+
+        grade_entries(entries, out, options, jobs=jobs, on_done=on_done)
+    counts = {status: sum(o.status == status for o in outcomes) for status in ("graded", "unchanged", "error")}
+    click.echo(f"{len(outcomes)} submission(s): {counts['graded']} graded, {counts['unchanged']} "
+               f"unchanged since the last run, {counts['error']} could not be graded; "
+               f"wrote {out / 'grades.csv'}")
+
+
+@main.command()
+@click.argument("path", default=".")
+@click.option("--only", "only", multiple=True, type=click.Choice(FUNCTIONS), metavar="FUNCTION",
+              help="Run only the public checks of FUNCTION (repeatable).")
+@click.option("--data-dir", type=click.Path(path_type=Path), default=None,
+              help="Folder with the Fashion-MNIST files.")
+@friendly_errors
+def check(path: str, only: tuple[str, ...], data_dir: Path | None) -> None:
+    """Run the public checks on your own work in PATH (default: here).
+
+    One quick check per exercise function, on fixed inputs (seed 0), with every failure message
+    printed. The hidden checks that decide your grade test more (other inputs, statistics,
+    training runs); passing these is a start, not a promise. Runs inside bubblewrap when it is
+    installed, else in a plain worker process.
+    """
+    from autograder.engine.grading import grade_submission
+    from autograder.rubric import load_rubric
+    from autograder.sandbox.bwrap import bwrap_path
+
+    public = load_rubric().select(set(only) or None, public_only=True)
+    report = grade_submission(path, data_dir=str(data_dir) if data_dir else None, seed=0,
+                              rubric=public, runner="sandbox" if bwrap_path() else "unsandboxed")
+    from autograder.reports.table import print_report
+
+    print_report(report)
+    _print_failures(report)
+    click.echo(f"public checks: {sum(r.passed for r in report.results)} of {len(report.results)} "
+               "passed")
 
 
 @main.command("build-exercises")

@@ -14,3 +14,6 @@ MODULES: dict[str, tuple[str, ...]] = {
 
 MODULE_OF: dict[str, str] = {fn: mod for mod, fns in MODULES.items() for fn in fns}
 FUNCTIONS: tuple[str, ...] = tuple(MODULE_OF)
+
+# First line of a module the grader wrote from a notebook: the worker then runs definitions only.
+NOTEBOOK_HEADER = "# d2l-autograder: converted from"

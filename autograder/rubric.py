@@ -25,6 +25,7 @@ class CheckSpec:
     kind: str
     points: float
     seed: int | None = None  # a fixed seed (convergence checks); None: the run's seed
+    public: bool = False     # also run by `autograder check`, the students' own quick run
 
     @property
     def exercise(self) -> str:
@@ -54,12 +55,13 @@ class Rubric:
     def total(self) -> float:
         return sum(spec.points for spec in self.checks)
 
-    def select(self, functions: set[str] | None = None, kinds: set[str] | None = None) -> "Rubric":
-        """The checks that grade any of ``functions`` (and are of one of ``kinds``)."""
+    def select(self, functions: set[str] | None = None, kinds: set[str] | None = None,
+               public_only: bool = False) -> "Rubric":
+        """The checks that grade any of ``functions`` (and are of one of ``kinds``; public ones)."""
         return Rubric(tuple(
             spec for spec in self.checks
             if (functions is None or functions & set(spec.functions))
-            and (kinds is None or spec.kind in kinds)))
+            and (kinds is None or spec.kind in kinds) and (spec.public or not public_only)))
 
 
 class RubricError(Exception):
@@ -73,7 +75,8 @@ def parse_rubric(text: str, source: str = "rubric") -> Rubric:
         try:
             spec = CheckSpec(id=entry["id"], title=entry["title"],
                              functions=tuple(entry["functions"]), kind=entry["kind"],
-                             points=float(entry["points"]), seed=entry.get("seed"))
+                             points=float(entry["points"]), seed=entry.get("seed"),
+                             public=bool(entry.get("public", False)))
         except KeyError as exc:
             raise RubricError(f"{source}: a check lacks {exc}") from None
         if spec.id in seen:

@@ -5,21 +5,20 @@ import contextlib
 import io
 import os
 import secrets
+import tempfile
 import time
 from pathlib import Path
 from typing import Callable, Iterable
 
-import pytest
-
 from autograder.data import locate_fashion_mnist
-from autograder.engine.inprocess import InProcessRunner
-from autograder.harness import datasets
+from autograder.engine.records import CheckRecord
 from autograder.engine.sandboxed import SandboxedRunner, SandboxUnavailable
-from autograder.engine.plugin import CheckRecord, GradingPlugin
 from autograder.engine.scoring import GradeReport, score_records
 from autograder.rubric import Rubric, load_rubric
 from autograder.sandbox.limits import Limits
-from autograder.worker.loader import find_package_dir
+
+# torch, pytest and the verdicts are imported only once a sandboxed worker has been started, so
+# that the worker's own start-up (importing torch inside bubblewrap) overlaps this process's.
 
 HIDDEN_TESTS = Path(__file__).resolve().parents[1] / "hidden_tests"
 
@@ -33,8 +32,10 @@ def new_seed() -> int:
     return secrets.randbelow(2**31)
 
 
-def run_hidden_tests(plugin: GradingPlugin) -> None:
+def run_hidden_tests(plugin) -> None:
     """pytest.main over the hidden tests, configured only by the grader (-c, no autoloaded plugins)."""
+    import pytest
+
     args = [str(HIDDEN_TESTS / "test_hidden_checks.py"), "-c", str(HIDDEN_TESTS / "pytest.ini"),
             "--rootdir", str(HIDDEN_TESTS), "-p", "no:cacheprovider", "-p", "no:warnings",
             "-p", "no:stepwise", "--import-mode=importlib", "-q", "--capture=sys"]
@@ -59,39 +60,57 @@ def make_runner(kind: str, submission: Path, data_root: Path, limits: Limits | N
     """``sandbox``: a bubblewrap'd worker; ``unsandboxed``: a plain worker process;
     ``in-process``: this process (trusted code and the project's own tests only)."""
     if kind == "in-process":
+        from autograder.engine.inprocess import InProcessRunner
+
         return InProcessRunner(submission, data_root)
     return SandboxedRunner(submission, data_root, limits, sandboxed=(kind == "sandbox"))
 
 
-def grade_submission(submission: Path, *, data_dir: str | None = None, seed: int | None = None,
+def grade_submission(submission: Path | str, *, data_dir: str | None = None, seed: int | None = None,
                      functions: Iterable[str] | None = None, rubric: Rubric | None = None,
                      on_result: Callable[[CheckRecord], None] | None = None,
-                     runner: str = "sandbox", limits: Limits | None = None) -> GradeReport:
-    """Grade ``submission`` (a folder holding ``exercises/``) and return the scored report."""
+                     runner: str = "sandbox", limits: Limits | None = None,
+                     ref: str | None = None) -> GradeReport:
+    """Grade ``submission`` (a folder holding ``exercises/``, a git repository or URL with an
+    optional ``ref``, or notebooks) and return the scored report."""
     from autograder.data import DataNotFound
-    from autograder.worker.loader import SubmissionError
+    from autograder.submissions import SourceError, materialize
 
-    try:
-        find_package_dir(submission)
-        data_root = locate_fashion_mnist(data_dir)
-    except (SubmissionError, DataNotFound) as exc:
-        raise GradingError(str(exc)) from None
+    with tempfile.TemporaryDirectory(prefix="d2l-source-") as workdir:
+        try:
+            source = materialize(submission, Path(workdir), ref=ref)
+            data_root = locate_fashion_mnist(data_dir)
+        except (SourceError, DataNotFound) as exc:
+            raise GradingError(str(exc)) from None
+        report = _grade_folder(source.path, data_root, seed=seed, functions=functions, rubric=rubric,
+                               on_result=on_result, runner=runner, limits=limits)
+    report.submission = str(submission)
+    report.origin, report.source_notes = source.origin, list(source.notes)
+    return report
+
+
+def _grade_folder(submission: Path, data_root: Path, *, seed: int | None, functions, rubric,
+                  on_result, runner: str, limits: Limits | None) -> GradeReport:
     rubric = rubric or load_rubric()
     if functions:
         rubric = rubric.select(set(functions))
     seed = new_seed() if seed is None else seed
-    datasets.configure(data_root)  # verdicts that compare with the raw files read them here
     start = time.perf_counter()
     try:
         with make_runner(runner, Path(submission), data_root, limits) as active:
+            from autograder.engine.plugin import GradingPlugin
+            from autograder.harness import datasets
+
+            datasets.configure(data_root)  # verdicts that compare with the raw files read them here
             plugin = GradingPlugin(active, rubric, seed, on_result)
             run_hidden_tests(plugin)
             load_errors = dict(active.load_report)
             load_seconds = getattr(active, "load_seconds", 0.0)
+            load_notes = dict(getattr(active, "load_notes", {}))
             sandboxed = active.sandboxed
     except SandboxUnavailable as exc:
         raise GradingError(str(exc)) from None
     return GradeReport(submission=str(submission), seed=seed,
                        results=score_records(rubric, plugin.records),
                        execution_time=time.perf_counter() - start, sandboxed=sandboxed,
-                       load_errors=load_errors, load_seconds=load_seconds)
+                       load_errors=load_errors, load_seconds=load_seconds, load_notes=load_notes)

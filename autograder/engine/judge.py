@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from autograder.engine.hints import with_hint
 from autograder.verdicts import Fail, all_verdicts
-from autograder.worker.execute import ScenarioOutcome
+from autograder.worker.outcome import ScenarioOutcome
 from autograder.worker.transport import TransportError, decode
 
 

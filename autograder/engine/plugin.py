@@ -4,49 +4,14 @@ Outcomes are read from pytest's hooks (``pytest_runtest_makereport``), never fro
 """
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
-
 import pytest
 
 from autograder.contract import FUNCTIONS
 from autograder.engine.judge import judge
 from autograder.rubric import Rubric
 from autograder.verdicts import Fail
-from autograder.worker.execute import ScenarioOutcome
-
-
-@dataclass
-class CheckRecord:
-    """How one hidden check went."""
-
-    check_id: str
-    passed: bool
-    message: str
-    seconds: float
-    student_output: str = ""
-    curves: dict[str, list[float]] = field(default_factory=dict)
-
-
-CURVE_KEYS = ("train_loss", "train_acc", "test_acc")
-
-
-def training_curves(observation: dict | None) -> dict[str, list[float]]:
-    """The per-epoch curves of a convergence observation, as plain floats (NaN where unreadable)."""
-    curves: dict[str, list[float]] = {}
-    for key in CURVE_KEYS:
-        values = (observation or {}).get(key)
-        if not isinstance(values, list):
-            continue
-        points = []
-        for value in values[:1000]:
-            try:
-                number = float(value.reshape(()).item()) if hasattr(value, "reshape") else float(value)
-            except (TypeError, ValueError, RuntimeError, AttributeError):
-                number = math.nan
-            points.append(number)
-        curves[key] = points
-    return curves
+from autograder.engine.records import CheckRecord, training_curves
+from autograder.worker.outcome import ScenarioOutcome
 
 
 class GradingPlugin:

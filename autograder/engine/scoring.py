@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from autograder.engine.plugin import CheckRecord
+from autograder.engine.records import CheckRecord
 from autograder.rubric import CheckSpec, Rubric
 
 
@@ -53,6 +53,9 @@ class GradeReport:
     sandboxed: bool
     load_errors: dict[str, str] = field(default_factory=dict)
     load_seconds: float = 0.0
+    origin: str = ""                                          # e.g. a git URL and its commit
+    source_notes: list[str] = field(default_factory=list)     # what notebook conversion left out
+    load_notes: dict[str, list[str]] = field(default_factory=dict)  # module -> what loading skipped
 
     @property
     def score(self) -> float:

@@ -1,0 +1,174 @@
+"""Grade many submissions, in parallel worker pools, writing each student's results atomically.
+
+Each student's folder under OUT gets ``results.json``, ``feedback/`` and, written last as the
+commit mark, ``summary.json`` holding the content fingerprint. A re-run reuses a summary whose
+fingerprint still matches, so a run killed halfway loses nothing already graded.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import multiprocessing
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from autograder.batch.discover import Entry
+from autograder.batch.fingerprint import submission_fingerprint
+from autograder.reports.atomic import write_atomic
+from autograder.sandbox.limits import Limits
+
+SUMMARY = "summary.json"
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """How every submission of the run is graded."""
+
+    seed: int | None = None
+    data_dir: str | None = None
+    limits: Limits = field(default_factory=Limits)
+    runner: str = "sandbox"
+    feedback: bool = True
+    functions: tuple[str, ...] = ()
+
+    def key(self) -> str:
+        """The options that change a grade (a stored result is reused only under the same ones)."""
+        return json.dumps({"seed": self.seed, "functions": sorted(self.functions),
+                           "runner": self.runner, "limits": asdict(self.limits)}, sort_keys=True)
+
+
+@dataclass
+class Outcome:
+    """One student's line in the grades."""
+
+    student: str
+    status: str                     # "graded", "unchanged" (reused) or "error"
+    total: float | None = None
+    max_score: float | None = None
+    rows: dict[str, float] = field(default_factory=dict)
+    message: str = ""
+    seconds: float = 0.0
+    seed: int | None = None
+    sandboxed: bool = True
+
+
+def _stored(summary: Path, fingerprint: str) -> Outcome | None:
+    try:
+        data = json.loads(summary.read_text())
+    except (OSError, ValueError):
+        return None
+    if data.get("fingerprint") != fingerprint or data.get("status") != "graded":
+        return None
+    return Outcome(student=data["student"], status="unchanged", total=data["total"],
+                   max_score=data["max_score"], rows=data["rows"], seed=data.get("seed"),
+                   sandboxed=data.get("sandboxed", True))
+
+
+def reuse(entry: Entry, out: Path, options: BatchOptions) -> Outcome | None:
+    """The stored outcome of ``entry`` when its fingerprint is unchanged, else None."""
+    try:
+        fingerprint = submission_fingerprint(entry.path, options.key())
+    except OSError:
+        return None
+    return _stored(Path(out) / entry.slug / SUMMARY, fingerprint)
+
+
+def grade_entry(entry: Entry, out: Path, options: BatchOptions) -> Outcome:
+    """Grade one submission (or reuse its stored result) and write its files under OUT/<student>/."""
+    from autograder.engine.grading import GradingError, grade_submission
+
+    folder = Path(out) / entry.slug
+    start = time.perf_counter()
+    try:
+        fingerprint = submission_fingerprint(entry.path, options.key())
+    except OSError as exc:
+        return Outcome(entry.student, "error", message=f"cannot read the submission ({exc})")
+    reused = _stored(folder / SUMMARY, fingerprint)
+    if reused is not None:
+        return reused
+    try:
+        report = grade_submission(entry.path, data_dir=options.data_dir, seed=options.seed,
+                                  functions=set(options.functions) or None, limits=options.limits,
+                                  runner=options.runner)
+    except GradingError as exc:
+        outcome = Outcome(entry.student, "error", message=str(exc),
+                          seconds=time.perf_counter() - start)
+    except Exception as exc:  # noqa: BLE001 - one student's problem must not stop the class
+        outcome = Outcome(entry.student, "error", message=f"internal error ({type(exc).__name__}: {exc})",
+                          seconds=time.perf_counter() - start)
+    else:
+        from autograder.reports.results_json import write_results_json
+
+        folder.mkdir(parents=True, exist_ok=True)
+        write_results_json(report, folder / "results.json")
+        if options.feedback:
+            _write_feedback(report, folder / "feedback")
+        outcome = Outcome(entry.student, "graded", report.score, report.max_score,
+                          {row.exercise: row.score for row in report.rows()},
+                          seconds=time.perf_counter() - start, seed=report.seed,
+                          sandboxed=report.sandboxed)
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomic(folder / SUMMARY, json.dumps({**asdict(outcome), "fingerprint": fingerprint},
+                                             indent=2) + "\n")
+    return outcome
+
+
+def _write_feedback(report, folder: Path) -> None:
+    """A fresh feedback folder: written beside the old one, then swapped in."""
+    import shutil
+
+    from autograder.reports.feedback import write_feedback
+
+    fresh = folder.with_name(folder.name + ".new")
+    shutil.rmtree(fresh, ignore_errors=True)
+    write_feedback(report, fresh)
+    shutil.rmtree(folder, ignore_errors=True)
+    fresh.rename(folder)
+
+
+def _warm_up() -> None:
+    """Pay torch's import once per pool process, not once per student."""
+    import autograder.engine.plugin  # noqa: F401  (imports torch and the verdicts)
+
+
+def grade_entries(entries: list[Entry], out: Path, options: BatchOptions, jobs: int = 1,
+                  on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """Grade ``entries`` with ``jobs`` processes; ``on_done`` is called as each one finishes."""
+    outcomes: list[Outcome] = []
+
+    def done(outcome: Outcome) -> None:
+        outcomes.append(outcome)
+        if on_done:
+            on_done(outcome)
+
+    todo = []
+    for entry in entries:
+        stored = reuse(entry, out, options)
+        if stored is not None:
+            done(stored)
+        else:
+            todo.append(entry)
+    entries = todo
+    if jobs <= 1 or len(entries) <= 1:
+        for entry in entries:
+            done(grade_entry(entry, out, options))
+        return outcomes
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+                                                initializer=_warm_up) as pool:
+        futures = {pool.submit(grade_entry, entry, out, options): entry for entry in entries}
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                entry = futures[future]
+                try:
+                    done(future.result())
+                except Exception as exc:  # noqa: BLE001 - a pool process died: that student only
+                    done(Outcome(entry.student, "error",
+                                 message=f"the grading process failed ({type(exc).__name__}: {exc})"))
+        except KeyboardInterrupt:
+            for future in futures:
+                future.cancel()
+            raise
+    return outcomes

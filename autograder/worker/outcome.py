@@ -1,0 +1,15 @@
+"""What one scenario produced, as the trusted side receives it (no torch needed to hold it)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ScenarioOutcome:
+    """What one scenario produced: an encoded observation, or a one-line error about student code."""
+
+    check_id: str
+    payload: bytes | None
+    error: str | None
+    seconds: float
+    output: str = ""
