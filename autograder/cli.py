@@ -296,5 +296,9 @@ def rubric() -> None:
     Console().print(table)
 
 
+from autograder.nb.cli import nb  # noqa: E402
+main.add_command(nb)
+
+
 if __name__ == "__main__":
     main()

@@ -56,6 +56,28 @@ def run_hidden_tests(plugin) -> None:
 RUNNERS = ("sandbox", "unsandboxed", "in-process")
 
 
+def with_static_from_scratch(rubric: Rubric, records: dict[str, CheckRecord],
+                             submission: Path) -> dict[str, CheckRecord]:
+    """Fail a passed from-scratch check whose function's own source names a library shortcut
+    (read here, never run), so that code which behaves while watched still loses the points."""
+    import dataclasses
+
+    from autograder.engine.static_scratch import static_from_scratch_failures
+    from autograder.worker.loader import SubmissionError, find_package_dir
+
+    passed = {spec.functions[0]: spec.id for spec in rubric.checks
+              if spec.kind == "from_scratch" and records.get(spec.id) and records[spec.id].passed}
+    try:
+        failures = static_from_scratch_failures(find_package_dir(submission), passed)
+    except SubmissionError:
+        return records
+    records = dict(records)
+    for function, message in failures.items():
+        check_id = passed[function]
+        records[check_id] = dataclasses.replace(records[check_id], passed=False, message=message)
+    return records
+
+
 def make_runner(kind: str, submission: Path, data_root: Path, limits: Limits | None):
     """``sandbox``: a bubblewrap'd worker; ``unsandboxed``: a plain worker process;
     ``in-process``: this process (trusted code and the project's own tests only)."""
@@ -110,7 +132,10 @@ def _grade_folder(submission: Path, data_root: Path, *, seed: int | None, functi
             sandboxed = active.sandboxed
     except SandboxUnavailable as exc:
         raise GradingError(str(exc)) from None
-    return GradeReport(submission=str(submission), seed=seed,
-                       results=score_records(rubric, plugin.records),
+    records = with_static_from_scratch(rubric, plugin.records, Path(submission))
+    report = GradeReport(submission=str(submission), seed=seed,
+                       results=score_records(rubric, records),
                        execution_time=time.perf_counter() - start, sandboxed=sandboxed,
                        load_errors=load_errors, load_seconds=load_seconds, load_notes=load_notes)
+    report.worker_peak_rss_mb = float(getattr(active, "peak_rss_mb", 0.0))
+    return report

@@ -55,6 +55,11 @@ class InProcessRunner:
         """Per-module import failures, for the report."""
         return dict(self.student.import_errors) if self.student else {}
 
+    @property
+    def load_notes(self) -> dict[str, list[str]]:
+        """What forgiving loading left out or worked around, per module."""
+        return {m: list(n) for m, n in self.student.load_notes.items()} if self.student else {}
+
     def __exit__(self, *exc) -> None:
         if self.student is not None:
             unload_student_code(self.student)

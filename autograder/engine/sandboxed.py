@@ -5,6 +5,8 @@ started again for the next one. Only frames of JSON and safetensors come back.
 """
 from __future__ import annotations
 
+import dataclasses
+import math
 import os
 import select
 import shutil
@@ -18,8 +20,9 @@ from pathlib import Path
 from autograder.sandbox.bwrap import bwrap_command, bwrap_path, sandbox_paths
 from autograder.sandbox.limits import Cgroup, Limits, apply_rlimits
 from autograder.sandbox.staging import stage_worker_package
-from autograder.worker.execute import ScenarioOutcome
+from autograder.worker.outcome import ScenarioOutcome
 from autograder.worker.loader import find_package_dir
+from autograder.worker.notes import clean_notes
 from autograder.worker.protocol import ProtocolError, read_frame, write_frame
 
 
@@ -41,17 +44,33 @@ def _describe_exit(returncode: int | None, memory_hit: bool, limits: Limits) -> 
     return f"exited early with status {returncode} (sys.exit or os._exit in your code?)"
 
 
+def _reply_fields(header: dict) -> tuple[str | None, float, str]:
+    """(error, seconds, output) of a reply: student code can write frames itself, so anything that
+    is not the expected type becomes an error about the reply, never a crash of the grader."""
+    error = header.get("error")
+    if error is not None and (not isinstance(error, str) or not error.strip()):
+        error = "the worker running your code sent a malformed reply (its error is not a message)"
+    seconds = header.get("seconds")
+    seconds = float(seconds) if type(seconds) in (int, float) and math.isfinite(seconds) else 0.0
+    output = header.get("output")
+    return error, seconds, output[-2000:] if isinstance(output, str) else ""
+
+
 class WorkerProcess:
     """One running worker: started, asked, and ended by the trusted side."""
 
-    def __init__(self, submission: Path, data_root: Path, staged: Path, limits: Limits, sandboxed: bool):
+    def __init__(self, submission: Path, data_root: Path, staged: Path, limits: Limits, sandboxed: bool,
+                 definitions_only: bool = False):
         self.limits, self.sandboxed = limits, sandboxed
         self.cgroup = Cgroup.create(limits)
         req_r, self.req_w = os.pipe()
         self.rep_r, rep_w = os.pipe()
         paths = sandbox_paths() if sandboxed else {"submission": str(submission), "data_root": str(data_root)}
         worker_args = ["--requests", str(req_r), "--replies", str(rep_w),
-                       "--submission", paths["submission"], "--data-root", paths["data_root"]]
+                       "--submission", paths["submission"], "--data-root", paths["data_root"],
+                       "--load-timeout", str(limits.load_timeout_s)]
+        if definitions_only:
+            worker_args.append("--definitions-only")
         env = None
         if sandboxed:
             cmd = bwrap_command(staged_code=staged, submission=submission, data_root=data_root,
@@ -80,10 +99,12 @@ class WorkerProcess:
         os.close(req_r)
         os.close(rep_w)
         self.load_report: dict = {}
+        self.baseline: set[int] = set()  # the processes of a worker ready for checks
 
     def wait_ready(self) -> dict:
         header, _ = self._read(self.limits.load_timeout_s)
         self.load_report = header
+        self.baseline = self.cgroup.pids() if self.cgroup else set()
         return header
 
     def _read(self, timeout: float) -> tuple[dict, bytes]:
@@ -93,6 +114,16 @@ class WorkerProcess:
         return read_frame(self.rep_r)
 
     def ask(self, check_id: str, seed: int) -> ScenarioOutcome:
+        """Run one check; a failure that came with refused forks says so (a fork bomb)."""
+        refused_forks = self.cgroup.pids_limit_hits() if self.cgroup else 0
+        outcome = self._exchange(check_id, seed)
+        if outcome.error and self.cgroup and self.cgroup.pids_limit_hits() > refused_forks:
+            outcome = dataclasses.replace(outcome, error=(
+                f"{outcome.error}; your code tried to run more than {self.limits.processes} "
+                "processes at once (os.fork, subprocess or multiprocessing in a loop?)"))
+        return outcome
+
+    def _exchange(self, check_id: str, seed: int) -> ScenarioOutcome:
         start = time.perf_counter()
         nonce = os.urandom(8).hex()
         try:
@@ -108,19 +139,60 @@ class WorkerProcess:
                                    "blocking read (input()) or a very slow computation?",
                                    time.perf_counter() - start)
         except (EOFError, BrokenPipeError, OSError, ProtocolError) as exc:
+            returncode = self._exit_status()
             self.kill()
-            what = _describe_exit(self.proc.poll(), bool(self.cgroup and self.cgroup.memory_exceeded()),
+            what = _describe_exit(returncode, bool(self.cgroup and self.cgroup.memory_exceeded()),
                                   self.limits)
             if isinstance(exc, ProtocolError):
                 what = f"sent a malformed reply ({exc})"
             return ScenarioOutcome(check_id, None, f"the worker running your code {what}",
                                    time.perf_counter() - start)
-        error = header.get("error")
-        return ScenarioOutcome(check_id, None if error else payload, error,
-                               float(header.get("seconds", 0.0)), str(header.get("output", ""))[-2000:])
+        try:  # reported by the worker itself: informational (make bench), never used to score
+            self.peak_rss_mb = max(self.peak_rss_mb or 0.0, float(header.get("peak_rss_mb", 0.0)))
+        except (TypeError, ValueError):
+            pass
+        error, seconds, output = _reply_fields(header)
+        return ScenarioOutcome(check_id, None if error else payload, error, seconds, output)
+
+    def _exit_status(self, grace_s: float = 2.0) -> int | None:
+        """The worker's exit status once it has ended on its own (None if it is still running),
+        with bubblewrap's 128 + N for "ended by signal N" turned into Popen's -N."""
+        if not self._reap(grace_s):
+            return None
+        returncode = self.proc.returncode
+        if self.sandboxed and 128 < returncode <= 128 + 64:
+            return 128 - returncode
+        return returncode
 
     def alive(self) -> bool:
         return self.proc.poll() is None
+
+    def left_processes_behind(self) -> bool:
+        """Whether processes the checks started are still running (they would hold the process
+        limit and memory that the next checks need)."""
+        return bool(self.cgroup and self.cgroup.pids() - self.baseline)
+
+    peak_rss_mb: float | None = None  # the largest resident size of the worker, once reaped
+
+    def _reap(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` s for the worker to end and collect its resource usage (wait4
+        reports the peak resident size of bwrap and the worker it waited for)."""
+        if self.proc.returncode is not None:
+            return True
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                pid, status, usage = os.wait4(self.proc.pid, os.WNOHANG)
+            except ChildProcessError:
+                self.proc.poll()
+                return True
+            if pid:
+                self.proc.returncode = os.waitstatus_to_exitcode(status)
+                self.peak_rss_mb = max(self.peak_rss_mb or 0.0, usage.ru_maxrss / 1024)
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.01)
 
     def kill(self) -> None:
         if self.cgroup:
@@ -129,17 +201,14 @@ class WorkerProcess:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
+        self._reap(10)
 
     def close(self) -> None:
         if self.alive():
             try:
                 write_frame(self.req_w, {"quit": True})
-                self.proc.wait(timeout=2)
-            except (OSError, subprocess.TimeoutExpired):
+                self._reap(2)
+            except OSError:
                 pass
         self.kill()
         for fd in (self.req_w, self.rep_r):
@@ -170,8 +239,11 @@ class SandboxedRunner:
         self._tmp: Path | None = None
         self._worker: WorkerProcess | None = None
         self.load_report: dict[str, str] = {}
+        self.load_notes: dict[str, list[str]] = {}
         self.load_seconds = 0.0
         self.worker_starts = 0
+        self.failed_loads = 0   # 1: retry by definitions only; 2: stop trying, fail fast
+        self.peak_rss_mb = 0.0  # the largest worker's peak resident size, for `make bench`
 
     def __enter__(self) -> "SandboxedRunner":
         self._tmp = Path(tempfile.mkdtemp(prefix="d2l-grade-"))
@@ -188,7 +260,8 @@ class SandboxedRunner:
 
     def _spawn(self) -> WorkerProcess:
         self.worker_starts += 1
-        return WorkerProcess(self._copy, self.data_root, self._staged, self.limits, self.sandboxed)
+        return WorkerProcess(self._copy, self.data_root, self._staged, self.limits, self.sandboxed,
+                             definitions_only=self.failed_loads > 0)
 
     def _start(self, worker: WorkerProcess | None = None) -> WorkerProcess | None:
         """Wait until ``worker`` (or a new one) has loaded the submission; None when it cannot."""
@@ -204,34 +277,49 @@ class SandboxedRunner:
             if self.worker_starts == 1 and b"bwrap" in stderr:
                 raise SandboxUnavailable(f"bubblewrap could not start: {stderr.decode(errors='replace').strip()}")
             what = "timed out while loading" if isinstance(exc, TimeoutError) else "failed while loading"
-            self.load_report = {"*": f"the worker {what} your code"}
+            self.failed_loads += 1
+            retry = ("; loading again by definitions only" if self.failed_loads == 1 else
+                     ", also by definitions only")
+            self.load_report = {"*": f"the worker {what} your code{retry}"}
             return None
         if not ready.get("ready"):
             worker.close()
             self.load_report = {"*": str(ready.get("error"))}
             return None
-        self.load_report = dict(ready.get("import_errors") or {})
-        self.load_seconds = float(ready.get("load_seconds", 0.0))
+        errors, seconds = ready.get("import_errors"), ready.get("load_seconds")
+        self.load_report = ({str(k)[:40]: str(v)[:2000] for k, v in list(errors.items())[:16]}
+                            if isinstance(errors, dict) else {})  # student code can forge this frame
+        self.load_notes = clean_notes(ready.get("load_notes"))
+        self.load_seconds = float(seconds) if type(seconds) in (int, float) and math.isfinite(seconds) else 0.0
         return worker
 
+    def _retire(self, worker: WorkerProcess) -> None:
+        worker.close()
+        self.peak_rss_mb = max(self.peak_rss_mb, worker.peak_rss_mb or 0.0)
+
     def run(self, check_id: str, seed: int) -> ScenarioOutcome:
+        if self._worker is None and self.failed_loads >= 2:  # do not pay a hung load per check
+            return ScenarioOutcome(check_id, None, "your code could not be loaded: "
+                                   + "; ".join(self.load_report.values()), 0.0)
         if self._worker is None or not self._worker.alive():
             if self._worker is not None:
-                self._worker.close()
+                self._retire(self._worker)
             pending, self._pending = self._pending, None
             self._worker = self._start(pending)
+            if self._worker is None and self.failed_loads == 1:
+                self._worker = self._start()  # at once, by definitions only: this check counts
             if self._worker is None:
                 return ScenarioOutcome(check_id, None,
                                        "your code could not be loaded: " + "; ".join(self.load_report.values()), 0.0)
         outcome = self._worker.ask(check_id, seed)
-        if not self._worker.alive():
-            self._worker.close()
+        if not self._worker.alive() or self._worker.left_processes_behind():
+            self._retire(self._worker)
             self._worker = None
         return outcome
 
     def __exit__(self, *exc) -> None:
         for worker in (self._worker, getattr(self, "_pending", None)):
             if worker is not None:
-                worker.close()
+                self._retire(worker)
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)

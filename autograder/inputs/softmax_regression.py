@@ -164,6 +164,28 @@ def eval_batches(seed: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
     return batches
 
 
+def eval_mode_batches(seed: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Batches of scores (b, q) float64 and labels (b,) for the evaluation-mode check: the label
+    is argmax(scores) for a drawn part of the examples (at least one, never all) and otherwise a
+    class that is neither the argmax nor the argmin. A net that returns the scores in evaluation
+    mode and their negation in training mode is then right on exactly that part in evaluation
+    mode and wrong on every example in training mode."""
+    g = generator(seed, "evaluate_accuracy.eval_mode")
+    q, B, k = _int(g, 4, 6), _int(g, 6, 10), _int(g, 2, 3)
+    n = B * k
+    n_right = _int(g, 1, n - 1)
+    right = torch.zeros(n, dtype=torch.bool)
+    right[torch.randperm(n, generator=g)[:n_right]] = True
+    scores = torch.randn(n, q, generator=g, dtype=torch.float64)
+    top, bottom = scores.argmax(1), scores.argmin(1)
+    other = torch.empty(n, dtype=torch.long)
+    for i in range(n):
+        choices = [c for c in range(q) if c not in (int(top[i]), int(bottom[i]))]
+        other[i] = choices[_int(g, 0, len(choices) - 1)]
+    labels = torch.where(right, top, other)
+    return [(scores[i:i + B], labels[i:i + B]) for i in range(0, n, B)]
+
+
 # ---------------------------------------------------------------- train_epoch_ch3
 
 FEATURE_SHAPE = (1, 2, 3)   # each example is a tiny 1x2x3 "image", flattened to 6 features

@@ -34,6 +34,8 @@ def to_results_json(report: GradeReport) -> dict[str, Any]:
                            "seconds": round(result.seconds, 4)},
         })
     load = "".join(f"\nexercises/{m}.py: {e}" for m, e in report.load_errors.items())
+    load += "".join(f"\nexercises/{m}.py: {note}" for m, notes in getattr(report, "load_notes", {}).items()
+                    for note in notes)
     return {
         "score": report.score,
         "max_score": report.max_score,
@@ -44,6 +46,8 @@ def to_results_json(report: GradeReport) -> dict[str, Any]:
         "extra_data": {"seed": report.seed, "sandboxed": report.sandboxed,
                        "submission": report.submission,
                        "load_seconds": round(report.load_seconds, 3),
+                       "worker_peak_rss_mb": round(report.worker_peak_rss_mb, 1),
+                       "load_notes": dict(getattr(report, "load_notes", {})),
                        "check_seconds": round(sum(r.seconds for r in report.results), 3)},
         "tests": tests,
     }

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from autograder.engine.scoring import GradeReport
@@ -14,8 +15,9 @@ def _first_line(text: str, width: int = 110) -> str:
 
 
 def exercise_table(report: GradeReport) -> Table:
-    table = Table(title=f"{report.submission}: {report.score:g}/{report.max_score:g}",
-                  caption=summary_line(report), show_lines=False)
+    origin = f" ({report.origin})" if report.origin and report.origin != report.submission else ""
+    table = Table(title=escape(f"{report.submission}{origin}: {report.score:g}/{report.max_score:g}"),
+                  caption=escape(summary_line(report)), show_lines=False)
     table.add_column("exercise")
     table.add_column("points", justify="right")
     table.add_column("max", justify="right")
@@ -28,13 +30,20 @@ def exercise_table(report: GradeReport) -> Table:
             status = "[red]failed[/red]"
         else:
             status = "[yellow]partial[/yellow]"
-        table.add_row(row.exercise, f"{row.score:g}", f"{row.max_score:g}", status,
-                      _first_line(row.first_failure))
+        # messages quote student output and exception text: never read them as rich markup
+        table.add_row(escape(row.exercise), f"{row.score:g}", f"{row.max_score:g}", status,
+                      escape(_first_line(row.first_failure)))
     return table
 
 
 def print_report(report: GradeReport, console: Console | None = None) -> None:
     console = console or Console()
     console.print(exercise_table(report))
+    for note in report.source_notes:
+        console.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False)
     for module, error in report.load_errors.items():
-        console.print(f"[red]exercises/{module}.py did not load:[/red] {error}")
+        console.print(f"[red]exercises/{escape(module)}.py did not load:[/red] {escape(error)}")
+    for module, notes in getattr(report, "load_notes", {}).items():
+        console.print(f"[yellow]exercises/{escape(module)}.py was loaded with changes:[/yellow]")
+        for note in notes:
+            console.print(f"  - {escape(note)}", highlight=False)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import resource
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,25 +100,50 @@ class Cgroup:
             except OSError:
                 pass
 
+    def pids(self) -> set[int]:
+        """The processes in the cgroup now."""
+        found: set[int] = set()
+        for d in self.dirs.values():
+            try:
+                found.update(int(pid) for pid in (d / "cgroup.procs").read_text().split())
+            except (OSError, ValueError):
+                continue
+        return found
+
+    def pids_limit_hits(self) -> int:
+        """How often a fork was refused because the process limit was reached."""
+        d = self.dirs.get("unified") or self.dirs.get("pids")
+        try:
+            events = dict(line.split() for line in (d / "pids.events").read_text().splitlines())
+            return int(events.get("max", 0))
+        except (OSError, ValueError, TypeError):
+            return 0
+
     def kill_all(self) -> None:
         """SIGKILL every process still in the cgroup."""
-        for d in self.dirs.values():
+        for pid in self.pids():
             try:
-                pids = (d / "cgroup.procs").read_text().split()
-            except OSError:
-                continue
-            for pid in pids:
-                try:
-                    os.kill(int(pid), 9)
-                except (ProcessLookupError, ValueError, PermissionError):
-                    pass
-
-    def remove(self) -> None:
-        for d in self.dirs.values():
-            try:
-                d.rmdir()
-            except OSError:
+                os.kill(pid, 9)
+            except (ProcessLookupError, PermissionError):
                 pass
+
+    def remove(self, wait_s: float = 5.0) -> None:
+        """Kill what is left, wait for it to be gone, and delete the cgroup (rmdir fails while a
+        dying process is still in it)."""
+        deadline = time.monotonic() + wait_s
+        while True:
+            self.kill_all()
+            for controller, d in list(self.dirs.items()):
+                try:
+                    d.rmdir()
+                    del self.dirs[controller]
+                except FileNotFoundError:
+                    del self.dirs[controller]
+                except OSError:
+                    pass
+            if not self.dirs or time.monotonic() > deadline:
+                return
+            time.sleep(0.05)
 
 
 def _own_cgroups() -> dict[str, str]:

@@ -8,7 +8,6 @@ so that a failure names the function that is actually wrong.
 from __future__ import annotations
 
 import torch
-from torch.autograd.gradcheck import GradcheckError
 
 from autograder.inputs import mlp as inputs
 from autograder.scenarios.observe import forbidden_calls, observe
@@ -29,15 +28,6 @@ def _torch_dropout(X, dropout):
 def _error_text(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return f"{type(exc).__name__}: {text}"[:300]
-
-
-def _gradcheck(fn, args) -> tuple[bool, str | None]:
-    """Run gradcheck in float64; (passed, the failure text)."""
-    try:
-        ok = torch.autograd.gradcheck(fn, args, eps=1e-6, atol=1e-5, rtol=1e-3)
-        return bool(ok), None
-    except GradcheckError as exc:
-        return False, _error_text(exc)
 
 
 # ------------------------------------------------------------------------------------------ relu
@@ -65,14 +55,12 @@ def relu_grad(student, seed):
         raise
     except RuntimeError as exc:  # e.g. an in-place write into a leaf that requires grad
         return {"error": _error_text(exc)}
-    obs = {"error": None, "out": observe(out), "requires_grad": False, "grad": None,
-           "gradcheck": None, "gradcheck_error": None}
+    obs = {"error": None, "out": observe(out), "requires_grad": False, "grad": None}
     if isinstance(out, torch.Tensor) and out.requires_grad and tuple(out.shape) == tuple(x.shape):
         obs["requires_grad"] = True
-        (out * upstream).sum().backward()
+        with torch._C.DisableTorchFunctionSubclass():  # a Tensor subclass gets no say here
+            (out * upstream).sum().backward()
         obs["grad"] = observe(leaf.grad)
-        obs["gradcheck"], obs["gradcheck_error"] = _gradcheck(
-            student.relu, (x.clone().requires_grad_(True),))
     return obs
 
 
@@ -154,18 +142,15 @@ def mlp_values(student, seed):
 def mlp_grad(student, seed):
     X, params, upstream = inputs.mlp_case(seed)
     leaves = [p.clone().requires_grad_(True) for p in params]
-    obs = {"error": None, "requires_grad": False, "grads": None,
-           "gradcheck": None, "gradcheck_error": None}
+    obs = {"error": None, "requires_grad": False, "grads": None}
     with student.swapped("mlp", relu=_torch_relu):
         out, obs["error"] = _call_mlp(student, X.clone(), leaves)
         if (isinstance(out, torch.Tensor) and out.requires_grad
                 and tuple(out.shape) == tuple(upstream.shape)):
             obs["requires_grad"] = True
-            (out * upstream).sum().backward()
+            with torch._C.DisableTorchFunctionSubclass():  # a Tensor subclass gets no say here
+                (out * upstream).sum().backward()
             obs["grads"] = [observe(p.grad) for p in leaves]
-            fresh = tuple(p.clone().requires_grad_(True) for p in params)
-            obs["gradcheck"], obs["gradcheck_error"] = _gradcheck(
-                lambda *ps: student.mlp(X.clone(), list(ps)), fresh)
     return obs
 
 

@@ -114,9 +114,6 @@ def relu_grad(obs, seed):
         raise mismatch("the gradient of relu", f"X = {show(x)}, upstream gradient {show(upstream)}",
                        grad, expected,
                        "relu's gradient passes the upstream gradient where X > 0 and is 0 elsewhere")
-    if _get(obs, "gradcheck") is not True:
-        raise Fail("torch.autograd.gradcheck failed for relu in float64 (away from the kink at 0): "
-                   f"{_get(obs, 'gradcheck_error')}")
 
 
 @verdict("relu.from_scratch")
@@ -407,9 +404,6 @@ def mlp_grad(obs, seed):
             raise mismatch(f"the gradient of mlp with respect to {name}",
                            f"X of shape {tuple(X.shape)} and seeded params", got, leaf.grad,
                            "backpropagate through relu(X @ W1 + b1) @ W2 + b2")
-    if _get(obs, "gradcheck") is not True:
-        raise Fail("torch.autograd.gradcheck failed for mlp in float64 with respect to "
-                   f"W1, b1, W2, b2: {_get(obs, 'gradcheck_error')}")
 
 
 # --------------------------------------------------------------------------------- dropout_layer

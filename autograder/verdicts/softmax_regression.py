@@ -15,7 +15,9 @@ import torch
 import torch.nn.functional as F
 
 from autograder.inputs import softmax_regression as inputs
+from autograder.inputs import upstream
 from autograder.verdicts.expect import close, mismatch, number, show, tensor, type_name
+from autograder.verdicts.gradients import check_gradients
 from autograder.verdicts.registry import Fail, verdict
 
 FASHION_NAMES = ('t-shirt', 'trouser', 'pullover', 'dress', 'coat',
@@ -142,23 +144,14 @@ def softmax_stable(obs, seed):
             raise _softmax_wrong(got, X, expected, f"large logits X = {show(X)}")
 
 
-def _gradcheck_verdict(obs: dict, who: str, advice: str) -> None:
-    if obs.get("passed") is True:
-        return
-    error = obs.get("error")
-    if isinstance(error, str) and "in-place" in error:
-        raise Fail(f"{who} is not differentiable because it modifies its input in place ({error}): "
-                   "compute a new tensor instead")
-    detail = f" ({error})" if isinstance(error, str) and error else ""
-    raise Fail(f"torch.autograd.gradcheck failed for {who} on a small float64 input{detail}: "
-               f"{advice}")
-
-
 @verdict("softmax.gradient")
 def softmax_gradient(obs, seed):
-    _gradcheck_verdict(obs, "softmax",
-                       "keep the computation in torch operations on X (no .item(), .numpy(), "
-                       ".detach() or torch.tensor(...)) and keep the input's dtype")
+    X = inputs.softmax_grad_input(seed)
+    check_gradients(obs, "softmax", ("X",), (X,), upstream(seed, "softmax", tuple(X.shape)),
+                    lambda X: torch.softmax(X, dim=1),
+                    "Keep the computation in torch operations on X (no .item(), .numpy(), "
+                    ".detach() or torch.tensor(...)) and keep the input's dtype",
+                    f"a float64 X = {show(X)}")
 
 
 def _from_scratch_verdict(obs: dict, who: str, builtins: str) -> None:
@@ -221,8 +214,12 @@ def cross_entropy_values(obs, seed):
 
 @verdict("cross_entropy.gradient")
 def cross_entropy_gradient(obs, seed):
-    _gradcheck_verdict(obs, "cross_entropy",
-                       "index y_hat and take torch.log, keeping the result a tensor built from y_hat")
+    y_hat, y = inputs.cross_entropy_grad_input(seed)
+    check_gradients(obs, "cross_entropy", ("y_hat",), (y_hat,),
+                    upstream(seed, "cross_entropy", (len(y),)),
+                    lambda p: -torch.log(p[torch.arange(len(y)), y]),
+                    "Index y_hat and take torch.log, keeping the result a tensor built from y_hat",
+                    f"a float64 y_hat = {show(y_hat)} and y = {show(y)}")
 
 
 @verdict("cross_entropy.from_scratch")
@@ -349,13 +346,27 @@ def evaluate_accuracy_fraction(obs, seed):
 
 @verdict("evaluate_accuracy.eval_mode")
 def evaluate_accuracy_eval_mode(obs, seed):
-    modes = obs.get("modes")
-    if not isinstance(modes, list) or not modes:
-        raise Fail("evaluate_accuracy never called net(X) on a torch.nn.Module net")
-    if any(m is not False for m in modes):
-        raise Fail("evaluate_accuracy evaluated a torch.nn.Module that was still in training mode: "
-                   "call net.eval() first when isinstance(net, torch.nn.Module) (dropout and batch "
-                   "norm behave differently in evaluation)")
+    batches = inputs.eval_mode_batches(seed)
+    right = [float((X.argmax(1) == y).sum()) for X, y in batches]
+    n = sum(len(y) for _, y in batches)
+    expected = sum(right) / n
+    got = number(obs.get("out"), "evaluate_accuracy")
+    where = (f"a torch.nn.Module net that is right on {int(sum(right))} of {n} examples in "
+             "evaluation mode and on none in training mode (as dropout can make a net predict "
+             "differently), handed over in training mode")
+    if _near(got, expected, 1e-9):
+        return
+    if got == 0.0:
+        raise Fail(f"evaluate_accuracy returned 0 for {where}: it evaluated the net while it was "
+                   "still in training mode; call net.eval() first when isinstance(net, "
+                   "torch.nn.Module) (dropout and batch norm behave differently in evaluation)")
+    if 0.0 < got < expected:
+        raise Fail(f"evaluate_accuracy returned {got:.6g}, expected {expected:.6g} for {where}: "
+                   "some batches were evaluated in training mode; call net.eval() once, before "
+                   "the loop over the batches")
+    raise Fail(f"evaluate_accuracy returned {got:.6g}, expected {expected:.6g} for {where}: call "
+               "net.eval() first, then sum accuracy(net(X), y) and y.numel() over all batches "
+               "and divide once")
 
 
 # ---------------------------------------------------------------- train_epoch_ch3

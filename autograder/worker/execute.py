@@ -6,13 +6,13 @@ import io
 import os
 import random
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from autograder.scenarios import all_scenarios
+from autograder.worker.outcome import ScenarioOutcome
 from autograder.worker.loader import StudentCode, StudentCodeError, describe_exception
 from autograder.worker.transport import TransportError, encode
 
@@ -42,17 +42,6 @@ class BoundedOutput(io.TextIOBase):
 
     def getvalue(self) -> str:
         return self._buf
-
-
-@dataclass(frozen=True)
-class ScenarioOutcome:
-    """What one scenario produced: an encoded observation, or a one-line error about student code."""
-
-    check_id: str
-    payload: bytes | None
-    error: str | None
-    seconds: float
-    output: str = ""
 
 
 def seed_everything(seed: int) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import signal
 import sys
 import time
@@ -25,6 +26,12 @@ def _detach_standard_streams(output_file: str) -> None:
     os.close(out)
 
 
+def _exit_if_forked(worker_pid: int) -> None:
+    """A child that student code forked must not answer or read requests: it ends here."""
+    if os.getpid() != worker_pid:
+        os._exit(0)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="autograder.worker.main")
     parser.add_argument("--requests", type=int, required=True)
@@ -33,6 +40,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-root", required=True)
     parser.add_argument("--output-file", default="/tmp/student-output.log")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--load-timeout", type=float, default=60.0,
+                        help="seconds the trusted side waits for the ready frame")
+    parser.add_argument("--definitions-only", action="store_true",
+                        help="load every module by definitions only (a retry after a failed load)")
     args = parser.parse_args(argv)
     requests, replies = args.requests, args.replies
     _detach_standard_streams(args.output_file)
@@ -41,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     from autograder.worker.protocol import read_frame, write_frame
 
     start = time.perf_counter()
+    worker_pid = os.getpid()
     import torch
 
     torch.set_num_threads(args.threads)
@@ -52,13 +64,19 @@ def main(argv: list[str] | None = None) -> int:
     all_scenarios()
     datasets.configure(Path(args.data_root))
     try:
-        student = load_student_code(Path(args.submission))
+        # Loading the student's modules must end well before the trusted side gives up waiting.
+        budget = max(5.0, args.load_timeout - (time.perf_counter() - start) - 8.0)
+        student = load_student_code(Path(args.submission), budget_s=budget,
+                                    definitions_only=args.definitions_only)
     except SubmissionError as exc:
         write_frame(replies, {"ready": False, "error": str(exc)})
         return 0
+    _exit_if_forked(worker_pid)
     write_frame(replies, {"ready": True, "import_errors": student.import_errors,
                           "import_output": student.import_output,
-                          "load_seconds": time.perf_counter() - start})
+                          "load_notes": student.load_notes,
+                          "load_seconds": student.load_seconds,
+                          "startup_seconds": time.perf_counter() - start})
     run_dir = os.getcwd()
     while True:
         try:
@@ -69,9 +87,11 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         os.chdir(run_dir)
         outcome = run_scenario(student, str(request["check"]), int(request["seed"]))
+        _exit_if_forked(worker_pid)
         write_frame(replies, {"check": outcome.check_id, "error": outcome.error,
                               "seconds": outcome.seconds, "output": outcome.output,
-                              "nonce": request.get("nonce")},
+                              "nonce": request.get("nonce"),
+                              "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024},
                     outcome.payload or b"")
 
 

@@ -78,4 +78,7 @@ def decode(data: bytes) -> Observation:
     for t in tensors.values():
         if type(t) is not torch.Tensor:
             raise TransportError("decoded a tensor of the wrong type")
-    return _rebuild(skeleton, tensors)
+    try:  # a forged skeleton may name a missing tensor, hold a bad float or nest too deeply
+        return _rebuild(skeleton, tensors)
+    except (KeyError, TypeError, ValueError, RecursionError) as exc:
+        raise TransportError(f"malformed observation: {type(exc).__name__}") from None

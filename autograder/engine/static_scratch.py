@@ -1,0 +1,89 @@
+"""Read a from-scratch function's source, in the trusted process, for the library shortcut it names.
+
+The worker's from-scratch checks watch which torch functions run, but student code shares the
+worker's process and can tell when it is watched. This half needs no execution: it parses the
+submission's file (``ast``) and looks inside the function's own body for the shortcut, by
+attribute (``torch.relu``, ``F.relu``, ``X.relu()``, ``nn.ReLU``), by an imported alias
+(``from torch.nn.functional import relu as r``) or by ``getattr(torch, "relu")``.
+"""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from autograder.contract import MODULE_OF
+
+# The last component of a library name that defeats the exercise, by exercise function.
+SHORTCUTS: dict[str, frozenset[str]] = {
+    "relu": frozenset({"relu", "relu_", "ReLU"}),
+    "softmax": frozenset({"softmax", "log_softmax", "Softmax", "LogSoftmax"}),
+    "cross_entropy": frozenset({"cross_entropy", "nll_loss", "CrossEntropyLoss", "NLLLoss"}),
+    "dropout_layer": frozenset({"dropout", "dropout_", "alpha_dropout", "feature_dropout", "Dropout"}),
+    "sgd": frozenset({"SGD"}),
+}
+
+
+def _imported_aliases(tree: ast.Module) -> dict[str, str]:
+    """local name -> the dotted name it was imported as, for imports anywhere in the module."""
+    aliases: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            for name in node.names:
+                aliases[name.asname or name.name] = f"{node.module}.{name.name}"
+    return aliases
+
+
+def _definition(tree: ast.Module, function: str) -> ast.FunctionDef | None:
+    """The definition that wins: the last one at the top level, else the last one anywhere."""
+    top = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == function]
+    if top:
+        return top[-1]
+    found = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == function]
+    return found[-1] if found else None
+
+
+def shortcuts_in(source: str, function: str) -> list[tuple[str, int]]:
+    """(what is used, line) for each library shortcut inside ``function``'s body; [] when the
+    source does not parse or does not define it (other checks report that)."""
+    names = SHORTCUTS.get(function)
+    if not names:
+        return []
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return []
+    definition = _definition(tree, function)
+    if definition is None:
+        return []
+    aliases = _imported_aliases(tree)
+    found: list[tuple[str, int]] = []
+    for node in ast.walk(definition):
+        if isinstance(node, ast.Attribute) and node.attr in names:
+            found.append((ast.unparse(node), node.lineno))
+        elif (isinstance(node, ast.Name) and node.id in aliases
+              and aliases[node.id].rsplit(".", 1)[-1] in names and aliases[node.id].startswith("torch")):
+            found.append((f"{node.id} ({aliases[node.id]})", node.lineno))
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr"
+              and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
+              and node.args[1].value in names):
+            found.append((ast.unparse(node), node.lineno))
+    unique = list(dict.fromkeys(found))
+    return unique
+
+
+def static_from_scratch_failures(package_dir: Path, functions) -> dict[str, str]:
+    """function -> the message for each from-scratch function whose source uses a shortcut."""
+    failures: dict[str, str] = {}
+    for function in functions:
+        path = Path(package_dir) / f"{MODULE_OF[function]}.py"
+        try:
+            source = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        used = shortcuts_in(source, function)
+        if used:
+            where = ", ".join(f"{what} (line {line})" for what, line in used[:3])
+            failures[function] = (f"{function} uses {where} in {path.name}: the exercise is to write "
+                                  f"{function} yourself, so a library shortcut earns nothing for "
+                                  f"{function}")
+    return failures

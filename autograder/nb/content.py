@@ -1,0 +1,311 @@
+"""What the notebooks say beyond the solutions' docstrings: formulas, visible tests, training runs.
+
+The formulas are the course notes' (d2l.ai chapters 2-4); the visible tests are the docstrings'
+examples as asserts (cheap, no data download while grading); the training cells run the book's
+recipe with the student's functions and plot the curves, and skip themselves while nbgrader
+autogrades (``NBGRADER_EXECUTION`` is set then): the grader trains in its own sandbox.
+"""
+from __future__ import annotations
+
+FORMULAS: dict[str, str] = {
+    "synthetic_data": r"\mathbf{y} = \mathbf{X}\mathbf{w} + b + \boldsymbol{\epsilon},\qquad "
+                      r"X_{ij} \sim \mathcal{N}(0, 1),\quad \epsilon_i \sim \mathcal{N}(0, 0.01^2)",
+    "data_iter": r"\mathcal{B}_k = \{\pi_{(k-1)B+1}, \dots, \pi_{\min(kB,\, n)}\},\qquad "
+                 r"\pi \text{ a new random permutation of } 1, \dots, n \text{ at every pass}",
+    "linreg": r"\hat{\mathbf{y}} = \mathbf{X}\mathbf{w} + b",
+    "squared_loss": r"l^{(i)}(\mathbf{w}, b) = \frac{1}{2}\left(\hat{y}^{(i)} - y^{(i)}\right)^2",
+    "sgd": r"(\mathbf{w}, b) \leftarrow (\mathbf{w}, b) - \frac{\eta}{|\mathcal{B}|}"
+           r"\sum_{i \in \mathcal{B}} \partial_{(\mathbf{w}, b)}\, l^{(i)}(\mathbf{w}, b)",
+    "softmax": r"\mathrm{softmax}(\mathbf{X})_{ij} = \frac{\exp(X_{ij} - m_i)}{\sum_k \exp(X_{ik} - m_i)},"
+               r"\qquad m_i = \max_k X_{ik}",
+    "cross_entropy": r"l^{(i)} = -\log \hat{y}^{(i)}_{y^{(i)}}",
+    "accuracy": r"\sum_{i=1}^{n} \mathbb{1}\left[\operatorname{argmax}_j \hat{y}^{(i)}_j = y^{(i)}\right]",
+    "evaluate_accuracy": r"\frac{\sum_{\text{batches}} \#\,\text{correct}}"
+                         r"{\sum_{\text{batches}} \#\,\text{examples}}",
+    "train_epoch_ch3": r"\bar{l} = \frac{1}{n}\sum_{i=1}^{n} l^{(i)},\qquad "
+                       r"\text{accuracy} = \frac{1}{n}\sum_{i=1}^{n}"
+                       r"\mathbb{1}\left[\hat{y}^{(i)} = y^{(i)}\right]",
+    "relu": r"\operatorname{ReLU}(x) = \max(x, 0)",
+    "init_mlp_params": r"\mathbf{W}^{(1)} \in \mathbb{R}^{d \times h},\ \mathbf{W}^{(2)} \in "
+                       r"\mathbb{R}^{h \times q},\ W_{ij} \sim \mathcal{N}(0, 0.01^2),\qquad "
+                       r"\mathbf{b}^{(1)} = \mathbf{0},\ \mathbf{b}^{(2)} = \mathbf{0}",
+    "mlp": r"\mathbf{H} = \operatorname{ReLU}(\mathbf{X}\mathbf{W}^{(1)} + \mathbf{b}^{(1)}),\qquad "
+           r"\mathbf{O} = \mathbf{H}\mathbf{W}^{(2)} + \mathbf{b}^{(2)}",
+    "dropout_layer": r"h' = \begin{cases} 0 & \text{with probability } p \\ "
+                     r"\dfrac{h}{1-p} & \text{otherwise} \end{cases}\qquad "
+                     r"\text{so that } E[h'] = h",
+    "init_dropout_mlp_params": r"W_{ij} \sim \mathcal{N}(0, 0.1^2),\qquad \mathbf{b} = \mathbf{0}",
+    "dropout_mlp": r"\mathbf{H}_1 = \operatorname{dropout}_{p_1}\!\left(\operatorname{ReLU}"
+                   r"(\mathbf{X}\mathbf{W}^{(1)} + \mathbf{b}^{(1)})\right),\ "
+                   r"\mathbf{H}_2 = \operatorname{dropout}_{p_2}\!\left(\operatorname{ReLU}"
+                   r"(\mathbf{H}_1\mathbf{W}^{(2)} + \mathbf{b}^{(2)})\right),\ "
+                   r"\mathbf{O} = \mathbf{H}_2\mathbf{W}^{(3)} + \mathbf{b}^{(3)}",
+    "l2_penalty": r"\frac{1}{2}\|\mathbf{w}\|_2^2 = \frac{1}{2}\sum_j w_j^2,\qquad "
+                  r"\text{minimised as } L(\mathbf{w}, b) + \lambda \cdot \frac{1}{2}\|\mathbf{w}\|_2^2",
+    "l1_loss": r"l^{(i)} = \left|\hat{y}^{(i)} - y^{(i)}\right|",
+    "huber_loss": r"l(d) = \begin{cases} \frac{1}{2} d^2 & |d| \le \delta \\ "
+                  r"|d| - \frac{\delta}{2} & |d| > \delta \end{cases},\qquad d = \hat{y} - y",
+    "get_k_fold_data": r"\text{fold } j = \text{rows } j\lfloor n/k \rfloor, \dots, "
+                       r"(j+1)\lfloor n/k \rfloor - 1,\qquad j = 0, \dots, k-1",
+}
+
+# The visible tests of each function's test cell (the hidden ones follow them).
+PUBLIC_TESTS: dict[str, str] = {
+    "synthetic_data": '''\
+X, y = synthetic_data(torch.tensor([2.0, -3.4]), 4.2, 1000)
+assert X.shape == (1000, 2) and y.shape == (1000, 1), "X must be (n, d) and y (n, 1)"
+noise = y - X @ torch.tensor([[2.0], [-3.4]]) - 4.2
+assert abs(float(noise.std()) - 0.01) < 0.005, "the noise should have standard deviation 0.01"''',
+    "data_iter": '''\
+features, labels = torch.arange(20.0).reshape(10, 2), torch.arange(10.0).reshape(10, 1)
+batches = list(data_iter(4, features, labels))
+assert [len(X) for X, _ in batches] == [4, 4, 2], "keep the last, smaller batch"
+seen = torch.cat([y for _, y in batches]).flatten().sort().values
+assert torch.equal(seen, labels.flatten()), "every example exactly once per pass"
+assert all(torch.equal(X[:, 0] / 2, y.flatten()) for X, y in batches), "rows of X and y stay paired"''',
+    "linreg": '''\
+assert torch.equal(linreg(torch.ones(2, 3), torch.ones(3, 1), torch.zeros(1)), torch.tensor([[3.0], [3.0]]))''',
+    "squared_loss": '''\
+loss = squared_loss(torch.tensor([[1.0], [3.0]]), torch.tensor([0.0, 1.0]))
+assert torch.equal(loss, torch.tensor([[0.5], [2.0]])), "reshape y to y_hat's shape; one loss per example"''',
+    "sgd": '''\
+w = torch.tensor([1.0, 2.0], requires_grad=True)
+(w ** 2).sum().backward()  # the gradient is 2w = [2, 4]
+sgd([w], lr=0.5, batch_size=2)
+assert torch.allclose(w.detach(), torch.tensor([0.5, 1.0])), "param -= lr * param.grad / batch_size"
+assert torch.equal(w.grad, torch.zeros(2)), "zero the gradient after the step"''',
+    "load_array": '''\
+loader = load_array((torch.arange(10.0).reshape(5, 2), torch.arange(5.0)), 2, is_train=False)
+assert [len(y) for _, y in loader] == [2, 2, 1]
+assert torch.equal(next(iter(loader))[1], torch.tensor([0.0, 1.0])), "no shuffling when is_train is False"''',
+    "softmax": '''\
+P = softmax(torch.tensor([[1.0, 1.0], [0.0, 1000.0]]))
+assert torch.allclose(P, torch.tensor([[0.5, 0.5], [0.0, 1.0]])), "large logits must not overflow"''',
+    "cross_entropy": '''\
+loss = cross_entropy(torch.tensor([[0.1, 0.9], [0.5, 0.5]]), torch.tensor([1, 0]))
+assert loss.shape == (2,), "one loss per example"
+assert torch.allclose(loss, torch.tensor([0.1054, 0.6931]), atol=1e-4)''',
+    "accuracy": '''\
+assert accuracy(torch.tensor([[0.1, 0.9], [0.8, 0.2]]), torch.tensor([1, 1])) == 1.0
+assert accuracy(torch.tensor([1, 0]), torch.tensor([1, 1])) == 1.0, "y_hat may hold predicted labels"''',
+    "Accumulator": '''\
+metric = Accumulator(2)
+metric.add(3, 10)
+metric.add(4, 10)
+assert (metric[0], metric[1]) == (7.0, 20.0)
+metric.reset()
+assert (metric[0], metric[1]) == (0.0, 0.0)''',
+    "evaluate_accuracy": '''\
+batches = [(torch.tensor([[0.0, 1.0], [1.0, 0.0]]), torch.tensor([1, 1])),
+           (torch.tensor([[0.0, 1.0]]), torch.tensor([1]))]
+value = evaluate_accuracy(lambda X: X, batches)  # the "scores" are the inputs themselves
+assert abs(value - 2 / 3) < 1e-6, "divide by the number of examples, not of batches"''',
+    "train_epoch_ch3": '''\
+W = torch.zeros(4, 3, requires_grad=True)
+batches = [(torch.ones(5, 4), torch.tensor([0, 1, 2, 0, 1])), (torch.ones(2, 4), torch.tensor([0, 0]))]
+loss, acc = train_epoch_ch3(lambda X: softmax(X @ W), batches, cross_entropy,
+                            torch.optim.SGD([W], lr=0.0))
+assert abs(loss - math.log(3)) < 1e-5, "return the mean loss per example"
+assert abs(acc - 4 / 7) < 1e-6, "return the fraction of correct predictions"''',
+    "get_fashion_mnist_labels": '''\
+assert get_fashion_mnist_labels(torch.tensor([0, 9])) == ["t-shirt", "ankle boot"]''',
+    "load_data_fashion_mnist": '''\
+if not os.environ.get("NBGRADER_EXECUTION"):  # it downloads Fashion-MNIST; the grader has its copy
+    train_iter, test_iter = load_data_fashion_mnist(32)
+    X, y = next(iter(test_iter))
+    assert X.shape == (32, 1, 28, 28) and y.shape == (32,)''',
+    "relu": '''\
+X = torch.tensor([-1.0, 0.0, 2.0])
+assert torch.equal(relu(X), torch.tensor([0.0, 0.0, 2.0]))
+assert torch.equal(X, torch.tensor([-1.0, 0.0, 2.0])), "do not modify X"''',
+    "init_mlp_params": '''\
+W1, b1, W2, b2 = init_mlp_params(784, 256, 10)
+assert (W1.shape, b1.shape, W2.shape, b2.shape) == ((784, 256), (256,), (256, 10), (10,))
+assert all(p.requires_grad for p in (W1, b1, W2, b2)), "every parameter requires gradients"
+assert abs(float(W1.std()) - 0.01) < 0.001 and float(b1.abs().sum()) == 0.0''',
+    "mlp": '''\
+params = [torch.eye(2), torch.zeros(2), torch.ones(2, 1), torch.zeros(1)]
+assert torch.equal(mlp(torch.tensor([[1.0, -2.0]]), params), torch.tensor([[1.0]])), "relu(X W1 + b1) W2 + b2"''',
+    "dropout_layer": '''\
+X = torch.ones(1000, 100)
+assert torch.equal(dropout_layer(X, 0.0), X) and torch.equal(dropout_layer(X, 1.0), torch.zeros_like(X))
+out = dropout_layer(X, 0.5)
+assert set(out.unique().tolist()) <= {0.0, 2.0}, "survivors are scaled by 1 / (1 - p)"
+assert abs(float((out == 0).float().mean()) - 0.5) < 0.01, "about a fraction p is dropped"''',
+    "init_dropout_mlp_params": '''\
+params = init_dropout_mlp_params(784, 256, 256, 10)
+assert [tuple(p.shape) for p in params] == [(784, 256), (256,), (256, 256), (256,), (256, 10), (10,)]
+assert abs(float(params[0].std()) - 0.1) < 0.01''',
+    "dropout_mlp": '''\
+params = [torch.eye(2), torch.zeros(2), torch.eye(2), torch.zeros(2), torch.ones(2, 1), torch.zeros(1)]
+out = dropout_mlp(torch.tensor([[1.0, 2.0]]), params, 0.5, 0.5, training=False)
+assert torch.equal(out, torch.tensor([[3.0]])), "no dropout at evaluation (training=False)"''',
+    "l2_penalty": '''\
+assert torch.equal(l2_penalty(torch.tensor([[1.0], [2.0]])), torch.tensor(2.5))''',
+    "l1_loss": '''\
+loss = l1_loss(torch.tensor([[1.0], [3.0]]), torch.tensor([0.0, 5.0]))
+assert torch.equal(loss, torch.tensor([[1.0], [2.0]]))''',
+    "huber_loss": '''\
+loss = huber_loss(torch.tensor([[0.5], [3.0]]), torch.tensor([0.0, 0.0]))
+assert torch.allclose(loss, torch.tensor([[0.125], [2.5]]))''',
+    "get_k_fold_data": '''\
+X, y = torch.arange(22.0).reshape(11, 2), torch.arange(11.0)
+X_train, y_train, X_valid, y_valid = get_k_fold_data(5, 1, X, y)
+assert torch.equal(y_valid, torch.tensor([2.0, 3.0])), "fold i holds rows i*(n//k) to (i+1)*(n//k)-1"
+assert torch.equal(y_train, torch.tensor([0.0, 1.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0])), \\
+    "the other folds, in order; the leftover row is unused"''',
+}
+
+SETUP = '''\
+# Run this cell first. It imports what the tests use and sends Python's warnings (torch's
+# UserWarnings among them) to the normal output: nbgrader counts anything written to stderr in a
+# test cell as a failure, even when the code is right.
+import math
+import os
+import sys
+import warnings
+
+import torch
+
+
+def _warnings_to_stdout(message, category, filename, lineno, file=None, line=None):
+    sys.stdout.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
+warnings.showwarning = _warnings_to_stdout
+
+
+def plot_curves(curves, title):
+    """Plot per-epoch curves (name -> list of values) against the epoch, as the book does."""
+    import matplotlib.pyplot as plt
+
+    for name, values in curves.items():
+        plt.plot(range(1, len(values) + 1), values, marker="o", label=name)
+    plt.xlabel("epoch")
+    plt.title(title)
+    plt.legend()
+    plt.grid(alpha=0.3)
+    plt.show()'''
+
+_SKIP = '''\
+if os.environ.get("NBGRADER_EXECUTION"):
+    print("Not run while grading: the grader trains the model with your functions itself.")
+else:
+'''
+
+TRAINING_INTRO: dict[str, str] = {
+    "linear_regression": "Train the book's linear regression (section 3.2) with your functions: "
+                         "three passes over 1000 synthetic examples should bring the loss near "
+                         "the noise level and recover `w` and `b` to about 0.01.",
+    "softmax_regression": "Train softmax regression on Fashion-MNIST with your functions (section "
+                          "4.4): ten epochs reach about 0.83 test accuracy.",
+    "mlp": "Train the one-hidden-layer MLP (section 5.2) and the two-hidden-layer MLP with "
+           "dropout (section 5.6) on Fashion-MNIST with your functions; both reach about 0.85 "
+           "test accuracy in ten epochs.",
+    "regularization": "Weight decay on the book's high-dimensional regression (section 3.7): with "
+                      "20 training examples and 200 features, lambda = 0 overfits (the test loss "
+                      "stays high) and lambda = 3 generalises.",
+}
+
+TRAINING: dict[str, str] = {
+    "linear_regression": _SKIP + '''\
+    true_w, true_b = torch.tensor([2.0, -3.4]), 4.2
+    features, labels = synthetic_data(true_w, true_b, 1000)
+    w = torch.normal(0, 0.01, size=(2, 1), requires_grad=True)
+    b = torch.zeros(1, requires_grad=True)
+    lr, num_epochs, batch_size = 0.03, 3, 10
+    curves = {"training loss": []}
+    for epoch in range(num_epochs):
+        for X, y in data_iter(batch_size, features, labels):
+            l = squared_loss(linreg(X, w, b), y)
+            l.sum().backward()
+            sgd([w, b], lr, batch_size)
+        with torch.no_grad():
+            curves["training loss"].append(float(squared_loss(linreg(features, w, b), labels).mean()))
+    print("error in w:", (true_w - w.detach().reshape(true_w.shape)).tolist())
+    print("error in b:", true_b - float(b))
+    plot_curves(curves, "linear regression")''',
+    "softmax_regression": _SKIP + '''\
+    batch_size, lr, num_epochs = 256, 0.1, 10
+    train_iter, test_iter = load_data_fashion_mnist(batch_size)
+    W = torch.normal(0, 0.01, size=(784, 10), requires_grad=True)
+    b = torch.zeros(10, requires_grad=True)
+
+    def net(X):
+        return softmax(X.reshape((-1, W.shape[0])) @ W + b)
+
+    updater = torch.optim.SGD([W, b], lr=lr)
+    curves = {"train loss": [], "train acc": [], "test acc": []}
+    for epoch in range(num_epochs):
+        train_loss, train_acc = train_epoch_ch3(net, train_iter, cross_entropy, updater)
+        for name, value in zip(curves, (train_loss, train_acc, evaluate_accuracy(net, test_iter))):
+            curves[name].append(value)
+    X, y = next(iter(test_iter))
+    print("true:     ", get_fashion_mnist_labels(y[:6]))
+    print("predicted:", get_fashion_mnist_labels(net(X).argmax(axis=1)[:6]))
+    plot_curves(curves, "softmax regression")''',
+    "mlp": _SKIP + '''\
+    import torchvision
+    from torchvision import transforms
+
+    def fashion_mnist(train):
+        data = torchvision.datasets.FashionMNIST(root="../data", train=train, download=True,
+                                                 transform=transforms.ToTensor())
+        return torch.utils.data.DataLoader(data, batch_size=256, shuffle=train)
+
+    train_iter, test_iter = fashion_mnist(True), fashion_mnist(False)
+    loss = torch.nn.CrossEntropyLoss()
+
+    def train(net, params, lr, num_epochs=10):
+        """Minibatch SGD on Fashion-MNIST; net(X, training) returns logits."""
+        optimizer = torch.optim.SGD(params, lr=lr)
+        curves = {"train loss": [], "test acc": []}
+        for epoch in range(num_epochs):
+            total, count = 0.0, 0
+            for X, y in train_iter:
+                l = loss(net(X, True), y)
+                optimizer.zero_grad()
+                l.backward()
+                optimizer.step()
+                total, count = total + float(l) * len(y), count + len(y)
+            with torch.no_grad():
+                correct = sum(float((net(X, False).argmax(axis=1) == y).sum()) for X, y in test_iter)
+            curves["train loss"].append(total / count)
+            curves["test acc"].append(correct / len(test_iter.dataset))
+        return curves
+
+    params = init_mlp_params(784, 256, 10)
+    plot_curves(train(lambda X, training: mlp(X, params), params, lr=0.1), "MLP")
+    params = init_dropout_mlp_params(784, 256, 256, 10)
+    plot_curves(train(lambda X, training: dropout_mlp(X, params, 0.2, 0.5, training), params, lr=0.5),
+                "MLP with dropout")''',
+    "regularization": _SKIP + '''\
+    n_train, n_test, num_inputs, batch_size, lr = 20, 100, 200, 5, 0.003
+    true_w, true_b = torch.ones((num_inputs, 1)) * 0.01, 0.05
+
+    def make_data(n):
+        X = torch.normal(0, 1, (n, num_inputs))
+        return X, X @ true_w + true_b + torch.normal(0, 0.01, (n, 1))
+
+    import matplotlib.pyplot as plt
+
+    (train_X, train_y), (test_X, test_y) = make_data(n_train), make_data(n_test)
+    for lambd in (0, 3):
+        w = torch.normal(0, 1, size=(num_inputs, 1), requires_grad=True)
+        b = torch.zeros(1, requires_grad=True)
+        curves = {"train loss": [], "test loss": []}
+        for epoch in range(100):
+            for i in range(0, n_train, batch_size):
+                X, y = train_X[i:i + batch_size], train_y[i:i + batch_size]
+                l = (X @ w + b - y) ** 2 / 2 + lambd * l2_penalty(w)
+                l.sum().backward()
+                with torch.no_grad():
+                    for param in (w, b):
+                        param -= lr * param.grad / batch_size
+                        param.grad.zero_()
+            with torch.no_grad():
+                curves["train loss"].append(float(((train_X @ w + b - train_y) ** 2 / 2).mean()))
+                curves["test loss"].append(float(((test_X @ w + b - test_y) ** 2 / 2).mean()))
+        plt.yscale("log")
+        plot_curves(curves, f"weight decay, lambda = {lambd}: |w| = {float(w.norm()):.3f}")''',
+}

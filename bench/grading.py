@@ -1,0 +1,103 @@
+"""`make bench`: how fast and how big grading is on this machine.
+
+    .venv/bin/python bench/grading.py [--repeat 3] [--class-size 20] [--skip-class]
+
+Reports, for the reference solutions: the wall time of `autograder grade` (sandboxed, as a user
+runs it); the floor, i.e. the same checks graded in one process without the sandbox, also timed
+as a whole process; their ratio; the worker's peak resident size; and the throughput of
+`autograder grade-all` on a class of submissions at --jobs 1 and --jobs 2. Goals (issue 3): under
+20 s per submission, within 1.5x of the floor, at least 1.7x faster with 2 jobs, under 1.5 GB per
+worker. Nothing here is a test: the numbers are printed (and written to bench/results.json).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PY = sys.executable
+FLOOR = ("from autograder.engine.grading import grade_submission; "
+         "r = grade_submission('solutions', seed=1, runner='in-process'); "
+         "assert r.score == r.max_score, r.score")
+GOALS = {"grade_s": 20.0, "ratio": 1.5, "speedup": 1.7, "rss_mb": 1536.0}
+
+
+def timed(cmd: list[str], **kwargs) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=REPO, check=True, stdout=subprocess.DEVNULL, **kwargs)
+    return time.perf_counter() - start
+
+
+def grade_times(repeat: int, json_out: Path) -> tuple[list[float], dict]:
+    times = [timed([PY, "-m", "autograder", "grade", "solutions", "--seed", "1", "--json",
+                    str(json_out)]) for _ in range(repeat)]
+    return times, json.loads(json_out.read_text())
+
+
+def make_class(root: Path, size: int) -> Path:
+    """A class of ``size`` submissions: the reference, the example student and the stubs in turn,
+    each a separate folder (so that none is reused)."""
+    sources = [("ref", REPO / "solutions"), ("bob", REPO / "examples" / "submissions" / "bob" / "exercises"),
+               ("stubs", REPO / "exercises")]
+    for number in range(size):
+        name, source = sources[number % len(sources)]
+        shutil.copytree(source, root / f"{number:02d}-{name}" / "exercises",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    return root
+
+
+def class_time(klass: Path, jobs: int) -> float:
+    with tempfile.TemporaryDirectory(prefix="bench-out-") as out:
+        return timed([PY, "-m", "autograder", "grade-all", str(klass), "--out", out, "--jobs",
+                      str(jobs), "--seed", "1", "--no-feedback"])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--class-size", type=int, default=20)
+    parser.add_argument("--skip-class", action="store_true")
+    args = parser.parse_args()
+    load = os.getloadavg()[0]
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, load average {load:.1f} at start")
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        grade, results = grade_times(args.repeat, Path(tmp) / "results.json")
+        floor = [timed([PY, "-c", FLOOR]) for _ in range(args.repeat)]
+        g, f = statistics.median(grade), statistics.median(floor)
+        rss = results["extra_data"].get("worker_peak_rss_mb", 0.0)
+        figures = {"grade_s": g, "floor_s": f, "ratio": g / f, "rss_mb": rss,
+                   "grade_runs": grade, "floor_runs": floor,
+                   "load_seconds": results["extra_data"]["load_seconds"],
+                   "check_seconds": results["extra_data"]["check_seconds"]}
+        print(f"autograder grade solutions (sandboxed): median {g:.1f} s of {args.repeat} "
+              f"({', '.join(f'{t:.1f}' for t in grade)})  goal < {GOALS['grade_s']:.0f} s")
+        print(f"same checks in one process (floor):      median {f:.1f} s "
+              f"({', '.join(f'{t:.1f}' for t in floor)})")
+        print(f"ratio sandboxed / floor:                 {g / f:.2f}x  goal <= {GOALS['ratio']}x")
+        print(f"worker peak RSS:                         {rss:.0f} MB  goal < {GOALS['rss_mb']:.0f} MB")
+        if not args.skip_class:
+            klass = make_class(Path(tmp) / "class", args.class_size)
+            one, two = class_time(klass, 1), class_time(klass, 2)
+            figures.update({"class_size": args.class_size, "jobs1_s": one, "jobs2_s": two,
+                            "speedup": one / two})
+            print(f"grade-all, {args.class_size} submissions, --jobs 1: {one:.0f} s "
+                  f"({args.class_size / one * 60:.1f} per minute)")
+            print(f"grade-all, {args.class_size} submissions, --jobs 2: {two:.0f} s "
+                  f"({args.class_size / two * 60:.1f} per minute)")
+            print(f"speed-up with 2 jobs:                    {one / two:.2f}x  goal >= {GOALS['speedup']}x")
+    figures["load_average_at_start"] = load
+    (REPO / "bench" / "results.json").write_text(json.dumps(figures, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

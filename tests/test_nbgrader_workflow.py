@@ -1,0 +1,479 @@
+"""The nbgrader workflow end to end, through `autograder nb` and nbgrader's real exchange, and
+nbgrader's traps one by one.
+
+Two courses are built once per run (shared by pytest-xdist workers through a file lock):
+- the term: three students (all correct, one buggy function, untouched stubs) go init, build,
+  release, fetch and submit, collect, autograde, feedback, export; the CSV totals must equal
+  `autograder grade` on the same code, graded meanwhile in the background;
+- the traps: students who only hand in regularization.ipynb and do what students do (edit and
+  delete locked cells, copy cells, write an endless loop, paste into a fresh notebook, hand in a
+  file that is not a notebook); only the regularization checks are graded there.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import copy
+import csv
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+
+from autograder.cli import main
+from autograder.contract import MODULES
+from autograder.nb import repair as repair_mod
+from autograder.nb.build import render_notebook
+from autograder.nb.layout import graded_rows, solution_id, grade_cell_id
+from autograder.nb.scrub import ScrubHiddenTests
+from autograder.rubric import load_rubric
+from tests.catalogue import all_entries
+from tests.nb_support import answer_sources, build_once, fetch, fill_in, submit, with_mistake
+from tests.support import EXERCISES, REPO, build_submission, copy_solutions
+
+ASSIGNMENT = "d2l"
+SEED = 7
+STUDENTS = {"ada": "all correct", "ben": "one buggy function", "cy": "untouched stubs"}
+MISTAKE = "softmax_in_place"            # ben's bug: caught by hidden tests only, not the visible ones
+TRAP_MISTAKE = "l2_not_halved"          # the tinkerer hides it by editing its locked test cell
+REGULARIZATION = set(MODULES["regularization"])
+
+
+def mistake(name: str):
+    return next(m for m in all_entries()[0] if m.id == name)
+
+
+def cli(*args: str) -> str:
+    """Run `autograder ARGS` in-process; the output, after checking it succeeded."""
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, (args, result.output)
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory, worker_id) -> Path:
+    """A folder every xdist worker of this run sees (so each course is built once)."""
+    base = tmp_path_factory.getbasetemp()
+    return base if worker_id == "master" else base.parent
+
+
+def _grade_py_versions(folder: Path) -> concurrent.futures.Future:
+    """`autograder grade --seed` on each student's code as plain modules, one after the other in
+    the background (about one core) while the nbgrader steps run."""
+    sources = {"ada": copy_solutions(folder / "py-ada"),
+               "ben": build_submission(folder / "py-ben", mistake(MISTAKE))}
+    shutil.copytree(EXERCISES, folder / "py-cy" / "exercises")
+    sources["cy"] = folder / "py-cy"
+
+    def grade_all() -> dict[str, subprocess.CompletedProcess]:
+        return {student: subprocess.run(
+            [sys.executable, "-m", "autograder", "grade", str(path), "--seed", str(SEED),
+             "--json", str(folder / f"grade-{student}.json")], cwd=REPO, capture_output=True,
+            text=True, timeout=900) for student, path in sources.items()}
+
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(grade_all)
+    pool.shutdown(wait=False)
+    return future
+
+
+def _build_term(folder: Path) -> dict:
+    running = _grade_py_versions(folder)
+    course, exchange = folder / "course", folder / "exchange"
+    out = {"init": cli("nb", "init", str(course), "--course-id", "d2l-term", "--exchange", str(exchange))}
+    out["build"] = cli("nb", "build", str(course))
+    out["release"] = cli("nb", "release", ASSIGNMENT, "--course", str(course))
+    answers = {}
+    for notebook in sorted((course / "source" / ASSIGNMENT).glob("*.ipynb")):
+        answers.update(answer_sources(notebook))
+    filled = {"ada": answers, "ben": with_mistake(answers, mistake(MISTAKE)), "cy": None}
+    for student, student_answers in filled.items():
+        home = fetch("d2l-term", exchange, folder / "home" / student, ASSIGNMENT, student)
+        if student_answers:
+            for notebook in home.glob("*.ipynb"):
+                fill_in(notebook, student_answers)
+        submit("d2l-term", exchange, folder / "home" / student, ASSIGNMENT, student)
+    out["collect"] = cli("nb", "collect", ASSIGNMENT, "--course", str(course))
+    out["autograde"] = cli("nb", "autograde", ASSIGNMENT, "--course", str(course), "--seed", str(SEED))
+    out["feedback"] = cli("nb", "feedback", ASSIGNMENT, "--course", str(course))
+    out["export"] = cli("nb", "export", "--to", str(folder / "grades.csv"), "--course", str(course))
+    for student, done in running.result(timeout=900).items():
+        assert done.returncode == 0, (student, done.stderr)
+    return out
+
+
+@pytest.fixture(scope="module")
+def term(shared):
+    folder, outputs = build_once(shared, "nb-term", _build_term)
+    return folder, outputs
+
+
+def gradebook_scores(course: Path, student: str) -> dict[str, float]:
+    from nbgrader.api import Gradebook
+
+    from autograder.nb.config import load_course
+
+    loaded = load_course(course)
+    with Gradebook(loaded.db_url, loaded.course_id) as gradebook:
+        submission = gradebook.find_submission(ASSIGNMENT, student)
+        return {grade.name: float(grade.score) for nb in submission.notebooks for grade in nb.grades}
+
+
+# ----------------------------------------------------------------------------- the term, end to end
+
+def test_csv_totals_equal_autograder_grade_on_the_same_code(term):
+    folder, outputs = term
+    with (folder / "grades.csv").open(newline="") as handle:
+        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    assert set(rows) == set(STUDENTS)
+    for student in STUDENTS:
+        graded = json.loads((folder / f"grade-{student}.json").read_text())
+        assert graded["extra_data"]["seed"] == SEED
+        assert float(rows[student]["score"]) == pytest.approx(graded["score"]), (student, outputs["autograde"])
+        assert float(rows[student]["max_score"]) == load_rubric().total
+    assert float(rows["ada"]["score"]) == load_rubric().total
+    assert 0 < float(rows["ben"]["score"]) < float(rows["ada"]["score"])
+    assert float(rows["cy"]["score"]) == 0
+
+
+def test_every_test_cell_holds_the_engine_score_of_its_row(term):
+    folder, _ = term
+    rubric = load_rubric()
+    for student in STUDENTS:
+        graded = json.loads((folder / f"grade-{student}.json").read_text())
+        expected: dict[str, float] = {}
+        for test in graded["tests"]:
+            row = rubric[test["extra_data"]["check_id"]].exercise
+            expected[grade_cell_id(row)] = expected.get(grade_cell_id(row), 0.0) + test["score"]
+        assert gradebook_scores(folder / "course", student) == pytest.approx(expected), student
+    assert gradebook_scores(folder / "course", "ben")[grade_cell_id("softmax")] < 8
+
+
+def test_nbgraders_own_kernel_passes_correct_code_despite_torch_warnings(term):
+    """Torch's UserWarnings from correct code would land on stderr, which nbgrader scores 0; the
+    kernel's own scores are read with nbgrader's determine_grade from the autograded notebooks
+    (the gradebook holds the engine's by now)."""
+    from nbgrader.utils import determine_grade, is_grade
+
+    folder, _ = term
+    totals, warned = {}, []
+    for student in ("ada", "cy"):
+        totals[student] = 0.0
+        for path in (folder / "course" / "autograded" / student / ASSIGNMENT).glob("*.ipynb"):
+            for cell in nbformat.read(str(path), as_version=4).cells:
+                if not is_grade(cell):
+                    continue
+                totals[student] += determine_grade(cell)[0]
+                streams = [o for o in cell.get("outputs", []) if o.get("output_type") == "stream"]
+                assert all(o["name"] == "stdout" for o in streams), (student, path.name, streams)
+                if any("Warning" in o["text"] for o in streams):
+                    warned.append(cell.metadata["nbgrader"]["grade_id"])
+    assert totals == {"ada": load_rubric().total, "cy": 0}
+    assert warned, "the reference code no longer warns: this test no longer shows the trap"
+
+
+def test_feedback_shows_the_mistake_and_not_the_hidden_tests(term):
+    folder, _ = term
+    pages = {p.name: p.read_text() for p in (folder / "course" / "feedback" / "ben" / ASSIGNMENT).glob("*.html")}
+    assert set(pages) == {f"{m}.ipynb".replace(".ipynb", ".html") for m in MODULES}
+    assert mistake(MISTAKE).expect in pages["softmax_regression.html"]
+    for student in STUDENTS:
+        for page in (folder / "course" / "feedback" / student / ASSIGNMENT).glob("*.html"):
+            text = page.read_text()
+            for secret in ("BEGIN HIDDEN TESTS", "kernel_checks", "check_row"):
+                assert secret not in text, (student, page.name, secret)
+    # nbgrader itself would have shown them: they are in the autograded notebooks
+    autograded = (folder / "course" / "autograded" / "ben" / ASSIGNMENT / "softmax_regression.ipynb").read_text()
+    assert "BEGIN HIDDEN TESTS" in autograded
+
+
+def test_released_notebooks_hold_no_solutions_and_no_hidden_tests(term):
+    folder, _ = term
+    released = sorted((folder / "course" / "release" / ASSIGNMENT).glob("*.ipynb"))
+    assert [p.stem for p in released] == sorted(MODULES)
+    for path in released:
+        text = path.read_text()
+        assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
+        assert "raise NotImplementedError()" in text
+
+
+def test_zip_collect_files_downloaded_from_an_lms(term, tmp_path):
+    folder, _ = term
+    course = tmp_path / "course"
+    shutil.copytree(folder / "course", course)
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    with zipfile.ZipFile(downloads / "export.zip", "w") as archive:
+        for path in (course / "release" / ASSIGNMENT).glob("*.ipynb"):
+            archive.write(path, f"zoe_4711_{path.name}")
+    output = cli("nb", "collect", ASSIGNMENT, "--course", str(course), "--zip", str(downloads))
+    assert "zoe" in output
+    assert sorted(p.name for p in (course / "submitted" / "zoe" / ASSIGNMENT).glob("*.ipynb")) == \
+        sorted(f"{m}.ipynb" for m in MODULES)
+
+
+# ----------------------------------------------------------------------------- nbgrader's traps
+
+def _released(home: Path, name: str) -> nbformat.NotebookNode:
+    return nbformat.read(str(home / f"{name}.ipynb"), as_version=4)
+
+
+def _cell(nb, grade_id: str):
+    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def _trap_students(answers: dict[str, str]) -> dict:
+    """student -> how to turn the fetched folder into what they hand in."""
+    def only_regularization(home: Path, edit) -> None:
+        for path in home.glob("*.ipynb"):
+            if path.stem != "regularization":
+                path.unlink()
+        nb = _released(home, "regularization")
+        for cell in nb.cells:
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if cell.metadata.get("nbgrader", {}).get("solution") and gid in answers:
+                cell.source = answers[gid]
+        edit(home, nb)
+        nbformat.write(nb, str(home / "regularization.ipynb"))
+
+    def tinker(home, nb):
+        # edits a locked test cell to hide a bug, deletes a test cell and a description
+        _cell(nb, solution_id("l2_penalty")).source += "\n\n\n" + textwrap.dedent(mistake(TRAP_MISTAKE).source).strip()
+        _cell(nb, grade_cell_id("l2_penalty")).source = "# the tests are fine, trust me"
+        nb.cells.remove(_cell(nb, grade_cell_id("l1_loss")))
+        nb.cells.remove(_cell(nb, "describe_l1_loss"))
+        # a test cell after a description: nbgrader's own add_missing_cells raises KeyError on it
+        nb.cells.remove(_cell(nb, grade_cell_id("weight_decay (end to end)")))
+        # copies an answer cell: the untouched stub pasted below the answer keeps the same grade id
+        pasted = copy.deepcopy(_cell(_released(home, "regularization"), solution_id("huber_loss")))
+        pasted["id"] = "pasted-copy"
+        nb.cells.insert(nb.cells.index(_cell(nb, solution_id("huber_loss"))) + 1, pasted)
+
+    def loop_forever(home, nb):
+        _cell(nb, solution_id("huber_loss")).source = (
+            "def huber_loss(y_hat, y, delta=1.0):\n    while True:\n        pass\n")
+
+    def paste_fresh(home, nb):
+        code = [c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
+        nb.cells = [nbformat.v4.new_code_cell(source) for source in code]  # no nbgrader metadata at all
+        (home / "mlp.ipynb").write_text('{"cells": [ this is not json')
+
+    return {name: (lambda home, edit=edit: only_regularization(home, edit))
+            for name, edit in {"tinkerer": tinker, "looper": loop_forever,
+                               "paster": paste_fresh}.items()}
+
+
+def _build_traps(folder: Path) -> dict:
+    from autograder.nb.autograde import autograde
+    from autograder.nb.config import load_course
+    from autograder.sandbox.limits import Limits
+
+    course, exchange = folder / "course", folder / "exchange"
+    cli("nb", "init", str(course), "--course-id", "d2l-traps", "--exchange", str(exchange), "--timeout", "20")
+    cli("nb", "build", str(course))
+    cli("nb", "release", ASSIGNMENT, "--course", str(course))
+    answers = answer_sources(course / "source" / ASSIGNMENT / "regularization.ipynb")
+    for student, hand_in in _trap_students(answers).items():
+        home = fetch("d2l-traps", exchange, folder / "home" / student, ASSIGNMENT, student)
+        hand_in(home)
+        submit("d2l-traps", exchange, folder / "home" / student, ASSIGNMENT, student)
+    cli("nb", "collect", ASSIGNMENT, "--course", str(course))
+    results = autograde(load_course(course), ASSIGNMENT, seed=SEED, engine={
+        "functions": REGULARIZATION, "limits": Limits(timeout_s=3, load_timeout_s=60)})
+    return {grade.student: {"status": grade.status, "notes": grade.notes, "kernel": grade.kernel_scores,
+                            "engine": grade.scores} for grade in results}
+
+
+@pytest.fixture(scope="module")
+def traps(shared):
+    return build_once(shared, "nb-traps", _build_traps)
+
+
+def _autograded(folder: Path, student: str) -> nbformat.NotebookNode:
+    return nbformat.read(str(folder / "course" / "autograded" / student / ASSIGNMENT / "regularization.ipynb"),
+                         as_version=4)
+
+
+def test_edited_and_deleted_locked_cells_are_restored(traps):
+    folder, results = traps
+    tinkerer = results["tinkerer"]
+    assert tinkerer["status"] == "graded"
+    source = nbformat.read(str(folder / "course" / "source" / ASSIGNMENT / "regularization.ipynb"), as_version=4)
+    graded = _autograded(folder, "tinkerer")
+    for grade_id in (grade_cell_id("l2_penalty"), grade_cell_id("l1_loss"), "describe_l1_loss",
+                     grade_cell_id("weight_decay (end to end)")):
+        assert _cell(graded, grade_id).source == _cell(source, grade_id).source, grade_id
+    assert tinkerer["kernel"][grade_cell_id("l2_penalty")] == 0      # the restored tests caught the bug
+    assert tinkerer["engine"][grade_cell_id("l2_penalty")] < 3
+    assert tinkerer["kernel"][grade_cell_id("l1_loss")] == tinkerer["engine"][grade_cell_id("l1_loss")] == 2
+    assert any("test_l1_loss was missing" in note for note in tinkerer["notes"])
+
+
+def test_a_copied_answer_cell_keeps_the_students_answer(traps):
+    """nbgrader keeps the last copy of a duplicated id: here the pasted stub, worth 0."""
+    folder, results = traps
+    tinkerer = results["tinkerer"]
+    graded = _autograded(folder, "tinkerer")
+    owners = [c for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade_id") == solution_id("huber_loss")]
+    assert len(owners) == 1 and "NotImplementedError" not in owners[0].source
+    assert tinkerer["kernel"][grade_cell_id("huber_loss")] == tinkerer["engine"][grade_cell_id("huber_loss")] == 3
+    assert any("appeared 2 times" in note for note in tinkerer["notes"])
+
+
+def test_the_cell_timeout_costs_only_the_hanging_function(traps):
+    folder, results = traps
+    looper = results["looper"]
+    assert looper["status"] == "graded"
+    assert looper["kernel"][grade_cell_id("huber_loss")] == looper["engine"][grade_cell_id("huber_loss")] == 0
+    for function, points in (("l2_penalty", 3), ("l1_loss", 2), ("get_k_fold_data", 2)):
+        assert looper["kernel"][grade_cell_id(function)] == looper["engine"][grade_cell_id(function)] == points
+    errors = [o for o in _cell(_autograded(folder, "looper"), grade_cell_id("huber_loss")).outputs
+              if o.get("output_type") == "error"]
+    assert errors and errors[0]["ename"] in ("CellTimeoutError", "KeyboardInterrupt")
+
+
+def test_a_broken_notebook_and_a_pasted_one_do_not_sink_the_submission(traps):
+    folder, results = traps
+    paster = results["paster"]
+    assert paster["status"] == "graded"
+    assert any("mlp.ipynb is not a valid notebook" in note for note in paster["notes"])
+    assert any("lost its nbgrader metadata" in note for note in paster["notes"])
+    for function, points in (("l2_penalty", 3), ("l1_loss", 2), ("huber_loss", 3), ("get_k_fold_data", 2)):
+        assert paster["kernel"][grade_cell_id(function)] == paster["engine"][grade_cell_id(function)] == points
+    assert paster["engine"][grade_cell_id("relu")] == paster["kernel"][grade_cell_id("relu")] == 0
+    assert (folder / "course" / "submitted" / "paster" / ASSIGNMENT / "mlp.ipynb.invalid").exists()
+
+
+def test_autograde_says_when_it_skips_a_graded_submission(traps):
+    folder, results = traps
+    before = gradebook_scores(folder / "course", "tinkerer")
+    output = cli("nb", "autograde", ASSIGNMENT, "--course", str(folder / "course"), "--student", "tinkerer")
+    assert "skipped" in output and "--force" in output
+    assert gradebook_scores(folder / "course", "tinkerer") == before
+
+
+# ----------------------------------------------------------------------------- cheap, no kernel
+
+def test_building_twice_gives_the_same_bytes_and_the_rubrics_points(tmp_path):
+    cli("nb", "init", str(tmp_path / "c"), "--exchange", str(tmp_path / "x"))
+    cli("nb", "build", str(tmp_path / "c"))
+    first = {p.name: p.read_bytes() for p in (tmp_path / "c" / "source" / ASSIGNMENT).glob("*.ipynb")}
+    cli("nb", "build", str(tmp_path / "c"))
+    assert first == {p.name: p.read_bytes() for p in (tmp_path / "c" / "source" / ASSIGNMENT).glob("*.ipynb")}
+    assert sorted(first) == sorted(f"{m}.ipynb" for m in MODULES)
+    points, checks = 0.0, []
+    for name in MODULES:
+        nb = nbformat.reads(first[f"{name}.ipynb"].decode(), as_version=4)
+        nbformat.validate(nb)
+        for cell in nb.cells:
+            meta = cell.metadata["nbgrader"]
+            if meta["grade"]:
+                points += meta["points"]
+                assert "### BEGIN HIDDEN TESTS" in cell.source and meta["locked"]
+            if meta["solution"]:
+                assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source
+    assert points == load_rubric().total
+    for row in graded_rows():
+        checks += [spec.id for spec in row.checks]
+    assert sorted(checks) == sorted(load_rubric().ids)
+
+
+def _code_parts(notebook: str, stubs: bool) -> tuple[dict, list[tuple[str, str]]]:
+    """Run the setup and answer cells of a built notebook; its visible tests, by grade id."""
+    from autograder.build.exercises import strip_solutions
+
+    nb = nbformat.reads(render_notebook(notebook), as_version=4)
+    namespace: dict = {}
+    tests = []
+    for cell in nb.cells:
+        meta = cell.metadata["nbgrader"]
+        if meta["grade_id"] == "setup" or meta["solution"]:
+            source = strip_solutions(cell.source) if stubs and meta["solution"] else cell.source
+            exec(compile(source, f"<{meta['grade_id']}>", "exec"), namespace)
+        elif meta["grade"]:
+            visible = cell.source.split("### BEGIN HIDDEN TESTS")[0]
+            tests.append((meta["grade_id"], visible))
+    return namespace, tests
+
+
+@pytest.mark.parametrize("notebook", list(MODULES))
+def test_answer_cells_are_complete_and_visible_tests_pass_only_when_solved(notebook, monkeypatch):
+    import warnings
+
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")         # no Fashion-MNIST download
+    monkeypatch.setattr(warnings, "showwarning", warnings.showwarning)  # the setup cell replaces it
+    namespace, tests = _code_parts(notebook, stubs=False)
+    assert set(MODULES[notebook]) <= set(namespace)
+    for grade_id, visible in tests:
+        exec(compile(visible, f"<{grade_id}>", "exec"), dict(namespace))
+    stub_namespace, _ = _code_parts(notebook, stubs=True)
+    for grade_id, visible in tests:
+        if grade_id in (grade_cell_id(f) for f in MODULES[notebook]) and grade_id != grade_cell_id("load_data_fashion_mnist"):
+            with pytest.raises(NotImplementedError):
+                exec(compile(visible, f"<{grade_id}>", "exec"), dict(stub_namespace))
+
+
+def test_repair_gives_a_duplicated_id_to_the_edited_copy_and_restores_runs_of_deleted_cells():
+    def source(gid):
+        return f"def {gid[-1]}():\n    raise NotImplementedError()" if gid.startswith("answer") else f"# {gid}"
+
+    released = [repair_mod.ReleasedCell(gid, "code", source(gid), locked, solution, grade, 1 if grade else None, None)
+                for gid, locked, solution, grade in [("intro", True, False, False), ("answer_f", False, True, False),
+                                                     ("test_f", True, False, True), ("answer_g", False, True, False),
+                                                     ("test_g", True, False, True)]]
+
+    def cell(gid, source, unchanged=True):
+        c = nbformat.v4.new_code_cell(source)
+        c.metadata["nbgrader"] = repair_mod._metadata(next(r for r in released if r.grade_id == gid))
+        from nbgrader.utils import compute_checksum
+
+        c.metadata["nbgrader"]["checksum"] = compute_checksum(c) if unchanged else "stale"
+        return c
+
+    answer = cell("answer_f", "def f():\n    return 1", unchanged=False)
+    nb = nbformat.v4.new_notebook(cells=[cell("intro", "# intro"), answer, cell("answer_f", source("answer_f")),
+                                         nbformat.v4.new_code_cell("def g():\n    return 2")])
+    notes = repair_mod.repair(nb, released)
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
+    assert ids == ["intro", "answer_f", "test_f", "answer_g", "test_g"], ids
+    assert nb.cells[1] is answer and "return 2" in nb.cells[3].source
+    assert len(notes) == 4, notes
+    # a run of deleted cells (an answer and its test) comes back in order, the stub included
+    nb = nbformat.v4.new_notebook(cells=[cell("intro", "# intro"), cell("answer_f", source("answer_f"))])
+    repair_mod.repair(nb, released)
+    assert [c.metadata["nbgrader"]["grade_id"] for c in nb.cells] == [r.grade_id for r in released]
+    assert "raise NotImplementedError()" in nb.cells[3].source
+
+
+def test_feedback_scrubbing_drops_hidden_tests_and_traceback_lines():
+    cell = nbformat.v4.new_code_cell("assert f() == 1\n### BEGIN HIDDEN TESTS\nsecret_check(f)\n### END HIDDEN TESTS")
+    cell.metadata["nbgrader"] = {"grade": True, "grade_id": "test_f", "locked": True, "points": 1,
+                                 "schema_version": 3, "solution": False, "task": False}
+    cell.outputs = [nbformat.v4.new_output("error", ename="AssertionError", evalue="f is wrong",
+                                           traceback=["----> 3 secret_check(f)", "AssertionError: f is wrong"])]
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    scrubbed, _ = ScrubHiddenTests().preprocess(nb, {})
+    assert "secret_check" not in json.dumps(scrubbed)
+    assert scrubbed.cells[0].outputs[0]["traceback"] == ["AssertionError: f is wrong"]
+
+
+def test_usage_errors_exit_2_with_one_line(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "autograder", "nb", "release", ASSIGNMENT,
+                           "--course", str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "not inside a course directory" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+    runner = CliRunner()
+    assert runner.invoke(main, ["nb", "init", str(tmp_path / "c")]).exit_code == 0
+    for args, phrase in [(["nb", "init", str(tmp_path / "c")], "already"),
+                         (["nb", "release", ASSIGNMENT, "--course", str(tmp_path / "c")], "holds no notebooks"),
+                         (["nb", "collect", ASSIGNMENT, "--course", str(tmp_path / "c"), "--pattern", "x"], "--zip"),
+                         (["nb", "export", "--to", str(tmp_path / "g.csv"), "--course", str(tmp_path / "c")], "no assignments")]:
+        result = runner.invoke(main, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert phrase in result.output and "Traceback" not in result.output, (args, result.output)
