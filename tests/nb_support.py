@@ -16,6 +16,8 @@ from autograder.nb.layout import solution_id
 from autograder.nb.repair import defined_names
 from tests.catalogue import Mistake
 
+FAILED = "__build_failed__"
+
 
 def _student_config(course_id: str, exchange: Path, home: Path) -> Config:
     config = Config()
@@ -90,8 +92,16 @@ def build_once(shared: Path, name: str, build: Callable[[Path], dict]) -> tuple[
             if not summary.exists():
                 shutil.rmtree(folder, ignore_errors=True)
                 folder.mkdir(parents=True)
-                summary.write_text(json.dumps(build(folder)))
+                try:
+                    result = build(folder)
+                except BaseException as exc:  # the other workers fail fast instead of rebuilding
+                    summary.write_text(json.dumps({FAILED: f"{type(exc).__name__}: {exc}"}))
+                    raise
+                summary.write_text(json.dumps(result))
         finally:
             with contextlib.suppress(OSError):
                 fcntl.flock(lock, fcntl.LOCK_UN)
-    return folder, json.loads(summary.read_text())
+    result = json.loads(summary.read_text())
+    if FAILED in result:
+        raise RuntimeError(f"building {name} failed in another worker: {result[FAILED]}")
+    return folder, result

@@ -134,6 +134,9 @@ def grade(cheat: Cheat, sub: Path, out: Path, seed: int) -> dict[str, tuple[set,
             for t in data["tests"]}
 
 
+PROBED = "reaches into the grader"
+
+
 def cheat_mark(sub: Path) -> str:
     return (sub.parent / "mark").read_text()
 
@@ -182,11 +185,15 @@ def test_a_cheat_earns_no_more_than_its_honest_part(cheat: Cheat, tmp_path):
     won = {cid: (score, message) for cid, (_, score, _, message) in targets.items() if score > 0}
     if won:
         raise CheatWon(f"the cheat earned points: {won}")
-    lost = {cid: message for cid, (_, score, points, message) in controls.items() if score != points}
+    # A module whose source reaches into the grader (engine/static_probes.py) loses every function
+    # on purpose, the untouched one beside the cheat too; anything else the control loses is a bug.
+    lost = {cid: message for cid, (_, score, points, message) in controls.items()
+            if score != points and PROBED not in message}
     assert not lost, f"the untouched {cheat.control} lost points: {lost}"
     messages = [message for _, _, _, message in results.values()]
     if cheat.expect:
-        assert any(cheat.expect in message for _, _, _, message in targets.values()), messages
+        assert any(cheat.expect in message or PROBED in message
+                   for _, _, _, message in targets.values()), messages
     for phrase in filter(None, (cheat.forbid, "grader bug", "Traceback")):
         assert not any(phrase in message for message in messages), messages
 

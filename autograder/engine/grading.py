@@ -56,21 +56,36 @@ def run_hidden_tests(plugin) -> None:
 RUNNERS = ("sandbox", "unsandboxed", "in-process")
 
 
-def with_static_from_scratch(rubric: Rubric, records: dict[str, CheckRecord],
-                             submission: Path) -> dict[str, CheckRecord]:
-    """Fail a passed from-scratch check whose function's own source names a library shortcut
-    (read here, never run), so that code which behaves while watched still loses the points."""
+def with_static_reading(rubric: Rubric, records: dict[str, CheckRecord],
+                        submission: Path) -> dict[str, CheckRecord]:
+    """Fail passed checks by reading the submission's source here (never running it): a
+    from-scratch function whose own body names a library shortcut, and every function of a module
+    that reaches into the grader (gc, frames, tracing, importing the grader). Code that behaves
+    only while watched, or that borrows from the worker's memory, then earns nothing for it."""
     import dataclasses
 
+    from autograder.contract import MODULES
+    from autograder.engine.static_probes import probing_modules
     from autograder.engine.static_scratch import static_from_scratch_failures
     from autograder.worker.loader import SubmissionError, find_package_dir
 
-    passed = {spec.functions[0]: spec.id for spec in rubric.checks
-              if spec.kind == "from_scratch" and records.get(spec.id) and records[spec.id].passed}
     try:
-        failures = static_from_scratch_failures(find_package_dir(submission), passed)
+        package = find_package_dir(submission)
     except SubmissionError:
         return records
+    passed = {spec.functions[0]: spec.id for spec in rubric.checks
+              if spec.kind == "from_scratch" and records.get(spec.id) and records[spec.id].passed}
+    failures = {passed[f]: message for f, message in
+                static_from_scratch_failures(package, passed).items()}
+    for module, message in probing_modules(package).items():
+        for spec in rubric.checks:
+            if set(spec.functions) & set(MODULES[module]):
+                failures.setdefault(spec.id, message)
+    records = dict(records)
+    for check_id, message in failures.items():
+        if check_id in records and records[check_id].passed:
+            records[check_id] = dataclasses.replace(records[check_id], passed=False, message=message)
+    return records
     records = dict(records)
     for function, message in failures.items():
         check_id = passed[function]
@@ -132,7 +147,7 @@ def _grade_folder(submission: Path, data_root: Path, *, seed: int | None, functi
             sandboxed = active.sandboxed
     except SandboxUnavailable as exc:
         raise GradingError(str(exc)) from None
-    records = with_static_from_scratch(rubric, plugin.records, Path(submission))
+    records = with_static_reading(rubric, plugin.records, Path(submission))
     report = GradeReport(submission=str(submission), seed=seed,
                        results=score_records(rubric, records),
                        execution_time=time.perf_counter() - start, sandboxed=sandboxed,

@@ -12,6 +12,7 @@ import ast
 from pathlib import Path
 
 from autograder.contract import MODULE_OF
+from autograder.engine.static_probes import parse_what_runs
 
 # The last component of a library name that defeats the exercise, by exercise function.
 SHORTCUTS: dict[str, frozenset[str]] = {
@@ -48,10 +49,7 @@ def shortcuts_in(source: str, function: str) -> list[tuple[str, int]]:
     names = SHORTCUTS.get(function)
     if not names:
         return []
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return []
+    tree = parse_what_runs(source)
     definition = _definition(tree, function)
     if definition is None:
         return []

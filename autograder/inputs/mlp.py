@@ -60,7 +60,7 @@ SMALL_DROPOUT_MLP_SIZES = (20, 8, 6, 3)
 
 MLP_IMAGE_SHAPE = (5, 1, 4, 4)  # image-like batch; num_inputs = 16
 MLP_HIDDENS, MLP_OUTPUTS = 8, 3
-KINK_GAP = 0.01  # every hidden pre-activation is at least this far from 0 (for gradcheck)
+KINK_GAP = 0.01  # every hidden pre-activation is at least this far from 0 (gradient well defined)
 
 
 def mlp_case(seed: int) -> tuple[torch.Tensor, list[torch.Tensor], torch.Tensor]:

@@ -58,7 +58,7 @@ def softmax_large(seed: int) -> list[torch.Tensor]:
 
 
 def softmax_grad_input(seed: int) -> torch.Tensor:
-    """A small float64 matrix for gradcheck."""
+    """A small float64 matrix for the gradient check."""
     return torch.randn(3, 4, generator=generator(seed, "softmax.grad"), dtype=torch.float64)
 
 

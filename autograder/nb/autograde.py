@@ -16,6 +16,7 @@ from typing import Callable, Iterable
 
 from traitlets.config import Config
 
+from autograder.data.fashion_mnist import DATA_ENV_VAR
 from autograder.nb.collect import submitted_students
 from autograder.nb.config import Course, nbgrader_api
 from autograder.nb.errors import NbError, failure_line, warnings_in
@@ -103,7 +104,10 @@ def autograde_student(course: Course, assignment: str, student: str, *, seed: in
 
     result = StudentGrade(student, "graded")
     result.notes += set_aside_invalid(course.path("submitted", student, assignment))
-    with _environment(**{SEED_ENV: str(seed)}):
+    kernel_env = {SEED_ENV: str(seed)}
+    if (engine or {}).get("data_dir"):
+        kernel_env[DATA_ENV_VAR] = str(engine["data_dir"])  # the hidden tests in the kernel find it there
+    with _environment(**kernel_env):
         outcome = nbgrader_api(course, _autograde_config(cell_timeout)).autograde(
             assignment, student, force=True, create=True)
     result.notes += [line.split(": ", 1)[1] for line in warnings_in(outcome)
@@ -116,12 +120,28 @@ def autograde_student(course: Course, assignment: str, student: str, *, seed: in
     try:
         result.report = grade_submission(course.path("autograded", student, assignment), seed=seed,
                                          **(engine or {}))
-    except GradingError as exc:
-        result.notes.append(f"nothing could be graded: {exc}")
-    if result.report is not None:
-        result.notes += list(getattr(result.report, "source_notes", []))
+    except GradingError as exc:  # the gradebook keeps nbgrader's own scores
+        result.status = "error"
+        result.notes.append(f"the sandboxed engine could not grade it: {exc}")
+        return result
+    result.notes += list(getattr(result.report, "source_notes", []))
     result.scores = write_engine_scores(course, assignment, student, result.report)
     return result
+
+
+def preflight(engine: dict) -> None:
+    """Stop before grading anyone when the engine cannot run at all (no data, no bubblewrap)."""
+    from autograder.data import DataNotFound, locate_fashion_mnist
+
+    try:
+        locate_fashion_mnist(engine.get("data_dir"))
+    except DataNotFound as exc:
+        raise NbError(str(exc)) from None
+    if engine.get("runner", "sandbox") == "sandbox":
+        from autograder.sandbox.bwrap import bwrap_path
+
+        if bwrap_path() is None:
+            raise NbError("bubblewrap (bwrap) is not installed: install it or pass --unsafe-no-sandbox")
 
 
 def autograde(course: Course, assignment: str, *, students: Iterable[str] = (), force: bool = False,
@@ -146,6 +166,7 @@ def autograde(course: Course, assignment: str, *, students: Iterable[str] = (), 
     if not wanted:
         raise NbError(f"no submissions of {assignment} in {course.path('submitted')}: "
                       f"run `autograder nb collect {assignment}` first")
+    preflight(engine or {})
     seed = new_seed() if seed is None else seed
     results = []
     for student in wanted:

@@ -22,7 +22,8 @@ def upstream_gradients(fn: Callable[..., Any], args: tuple[torch.Tensor, ...],
     Returns ``{"out", "grads", "call_error", "grad_error"}``: the observed output, the observed
     gradients (None when they could not be taken), and a one-line description of an exception
     raised by the call or by backpropagation. No gradient is taken when ``out`` is not a tensor
-    of ``v``'s shape; the verdict reports that from ``out``.
+    with as many entries as ``v`` (it is reshaped to ``v``'s shape); the verdict reports that
+    from ``out``.
     """
     leaves = tuple(a.detach().clone().requires_grad_(True) for a in args)
     obs: dict = {"out": None, "grads": None, "call_error": None, "grad_error": None}
@@ -34,12 +35,12 @@ def upstream_gradients(fn: Callable[..., Any], args: tuple[torch.Tensor, ...],
         obs["call_error"] = _text(exc)
         return obs
     obs["out"] = observe(out)
-    if not isinstance(out, torch.Tensor) or tuple(out.shape) != tuple(v.shape):
+    if not isinstance(out, torch.Tensor) or out.numel() != v.numel():
         return obs
     try:
         # a Tensor subclass gets no say in how its gradient is taken
         with torch._C.DisableTorchFunctionSubclass():
-            loss = (out * v).sum()
+            loss = (out.reshape(v.shape) * v).sum()
             grads = torch.autograd.grad(loss, leaves, allow_unused=True)
     except Exception as exc:  # noqa: BLE001 - "does not require grad" is the observation
         obs["grad_error"] = _text(exc)

@@ -42,9 +42,6 @@ def check_gradients(obs: Any, who: str, names: tuple[str, ...], args: tuple[torc
         raise Fail(f"{who} is not differentiable: for float64 inputs that require grad it returned "
                    f"{type_name(out)}, expected a tensor of shape {shape} built from the inputs "
                    f"(no .item(), .tolist() or numpy). {advice}")
-    if tuple(out.shape) != shape:
-        raise Fail(f"{who} returned shape {tuple(out.shape)} for {inputs_text}, expected {shape}, "
-                   "so its gradient could not be checked")
     grad_error = obs.get("grad_error")
     if isinstance(grad_error, str) and grad_error:
         if "does not require grad" in grad_error or "does not have a grad_fn" in grad_error:
@@ -52,6 +49,9 @@ def check_gradients(obs: Any, who: str, names: tuple[str, ...], args: tuple[torc
                        f"far as autograd can tell ({grad_error}); {CUT_OFF}. {advice}")
         raise Fail(f"{who} is not differentiable: backpropagating through its result raised "
                    f"{grad_error}. {advice}")
+    if tuple(out.shape) != shape:
+        raise Fail(f"{who} returned shape {tuple(out.shape)} for {inputs_text}, expected {shape}, "
+                   "so its gradient could not be checked")
     grads = obs.get("grads")
     if not isinstance(grads, list) or len(grads) != len(names):
         raise Fail(f"{who}: the gradients could not be read back")
@@ -66,7 +66,7 @@ def check_gradients(obs: Any, who: str, names: tuple[str, ...], args: tuple[torc
                        f"{type_name(got)}, expected shape {tuple(want.shape)}")
         if close(got, want, rtol=rtol, atol=atol):
             continue
-        what = f"the gradient of {who} with respect to {name}"
+        what = f"The gradient of {who} with respect to {name}"
         setting = f"{inputs_text}, backpropagating (out * v).sum() with v = {show(v)}"
         if bool((got == 0).all()):
             raise mismatch(what, setting, got, want,

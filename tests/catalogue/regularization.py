@@ -24,6 +24,10 @@ MISTAKES = [
         def l1_loss(y_hat, y):
             return torch.abs(y_hat - y)
         ''', expect="did not reshape y"),
+    Mistake("l1_constant_zeros", M, "l1_loss", '''
+        def l1_loss(y_hat, y):
+            return torch.zeros(len(y_hat))
+        ''', expect="not differentiable"),
     Mistake("huber_swapped", M, "huber_loss", '''
         def huber_loss(y_hat, y, delta=1.0):
             d = y_hat - y.reshape(y_hat.shape)

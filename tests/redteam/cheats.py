@@ -93,12 +93,7 @@ class _WrongEverything(torch.autograd.Function):
 def l1_loss(y_hat, y):
     return _WrongEverything.apply(y_hat - y.reshape(y_hat.shape))
 ''', grader_must="judge differentiability in the trusted process, not from a pass flag the "
-                 "worker computed with a torch the student patched",
-    known_hole="the *.differentiable / *.gradient verdicts trust {'passed': bool} from "
-               "torch.autograd.gradcheck run in the worker (scenarios/{linear_regression,"
-               "regularization,softmax_regression}.py _gradcheck), so patching torch.allclose "
-               "there wins the point; needs the scenario to return gradients and the verdict to "
-               "compare them with torch's expected gradient (files not assigned to the red team)")
+                 "worker computed with a torch the student patched")
 
 TENSOR_METHODS_PATCHED = Cheat(
     "tensor_methods_patched", "regularization", ("huber_loss",), '''
@@ -196,10 +191,7 @@ LYING_TENSOR_FOOLS_GRADCHECK = Cheat(
 def l1_loss(y_hat, y):
     wrong = (y_hat - y.reshape(y_hat.shape)).detach() * 3   # wrong values, cut off from autograd
     return torch.Tensor.as_subclass(wrong, AlwaysRight)
-''', grader_must="judge differentiability from numbers in the trusted process",
-    known_hole="l1_loss.differentiable passes: gradcheck runs in the worker, where the returned "
-               "subclass answers gradcheck's own torch.allclose (same hole as "
-               "worker_comparisons_fool_gradcheck)")
+''', grader_must="judge differentiability from numbers in the trusted process")
 
 # ---------------------------------------------------------------- the grader's own pytest and site
 
@@ -395,11 +387,9 @@ def _borrowed_accumulator():
 
 Accumulator = _borrowed_accumulator()
 ''', grader_must="not hand complete reference implementations to the student's process",
-    known_hole="the worker must hold known-good parts (harness/reference_parts.py, the "
-               "scenarios' _good_accuracy/_GoodAccumulator) to isolate a function and to run "
-               "the convergence recipes, so student code can call them; they also ship with "
-               "the student's copy of the grader. Lead's decision: accept (same as copying the "
-               "book), or keep such parts out of the worker")
+    # the worker must hold known-good parts to isolate functions and run the training recipes; the
+    # trusted side reads the source and gives no points to a module that imports or scans for them
+)
 
 # ---------------------------------------------------------------- ending the worker
 
@@ -676,12 +666,7 @@ SCENARIOS["evaluate_accuracy.fraction"] = lambda student, seed: {"out": 0.5}
 def evaluate_accuracy(net, data_iter):
     raise NotImplementedError
 ''', grader_must="anchor every verdict to values it computes itself: an observation the student "
-                 "forged must not pass without the right numbers",
-    known_hole="evaluate_accuracy.eval_mode passes on a forged {'modes': [False]}: the verdict "
-               "trusts a flag observed in the worker (same for the gradcheck flags and the "
-               "from-scratch 'seen' lists); a flag-only verdict can be earned by any student who "
-               "rewrites the worker's scenario registry (verdicts/softmax_regression.py, not "
-               "assigned to the red team)")
+                 "forged must not pass without the right numbers")
 
 FROM_SCRATCH_CONTEXT_SWITCH = Cheat(
     "from_scratch_context_switch", "mlp", ("relu",), '''

@@ -1,9 +1,12 @@
-"""The trusted side reads a from-scratch function's own source for library shortcuts."""
+"""The trusted side reads the submitted source, without running it: library shortcuts inside a
+from-scratch function, and code that reaches into the grader."""
 import textwrap
 
 import pytest
 
 from autograder.contract import MODULE_OF
+from autograder.contract import MODULES
+from autograder.engine.static_probes import probes_in
 from autograder.engine.static_scratch import SHORTCUTS, shortcuts_in
 from tests.catalogue import all_entries
 from tests.support import EXERCISES, REPO, SOLUTIONS
@@ -42,3 +45,35 @@ def test_no_correct_variant_of_the_catalogue_is_flagged():
         for function in SHORTCUTS:
             if f"def {function}(" in source:
                 assert shortcuts_in(source, function) == [], variant
+
+
+@pytest.mark.parametrize("source, found", [
+    ("import gc\nx = [o for o in gc.get_objects()]\n", ["gc.get_objects"]),
+    ("from gc import get_objects\n", ["from gc import get_objects"]),
+    ("import sys\ndef f():\n    return sys._getframe(1).f_back.f_locals\n",
+     ["sys._getframe", ".f_back", ".f_locals"]),
+    ("import inspect\ndef f():\n    return inspect.stack()\n", ["inspect.stack"]),
+    ("import sys\nsys.settrace(None)\n", ["sys.settrace"]),
+    ("from autograder.harness import reference_parts\n", ["import autograder.harness"]),
+    ("import importlib\n", ["import importlib"]),
+    ("import ctypes\n", ["import ctypes"]),
+    ("import builtins\nbuiltins.abs = None\n", ["import builtins", "builtins.abs"]),
+    ("x = __import__('os')\n", ["__import__(...)"]),
+    ("def f(g):\n    return getattr(g, '__globals__')\n", ["getattr(..., '__globals__')"]),
+    ("object.__subclasses__()\n", [".__subclasses__"]),
+    ("import sys\nprint(sys.version, sys.argv)\nimport inspect\ninspect.signature(print)\n", []),
+])
+def test_constructs_that_reach_into_the_grader_are_found(source, found):
+    assert sorted(what for what, _ in probes_in(source)) == sorted(found)
+
+
+@pytest.mark.parametrize("folder", [SOLUTIONS, BOB, EXERCISES], ids=["reference", "bob", "stubs"])
+def test_honest_modules_reach_for_nothing(folder):
+    for module in MODULES:
+        assert probes_in((folder / f"{module}.py").read_text()) == []
+
+
+def test_no_catalogue_entry_reaches_into_the_grader():
+    mistakes, variants = all_entries()
+    for entry in [*mistakes, *variants]:
+        assert probes_in(textwrap.dedent(entry.source)) == [], entry
