@@ -1,13 +1,9 @@
 """Helpers for the nbgrader workflow tests: students who fetch, fill in and submit through
-nbgrader's real exchange, and a build-once guard for the expensive shared courses."""
+nbgrader's real exchange."""
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import json
-import shutil
+import textwrap
 from pathlib import Path
-from typing import Callable
 
 import nbformat
 from traitlets.config import Config
@@ -15,8 +11,6 @@ from traitlets.config import Config
 from autograder.nb.layout import solution_id
 from autograder.nb.repair import defined_names
 from tests.catalogue import Mistake
-
-FAILED = "__build_failed__"
 
 
 def _student_config(course_id: str, exchange: Path, home: Path) -> Config:
@@ -76,32 +70,5 @@ def with_mistake(answers: dict[str, str], mistake: Mistake) -> dict[str, str]:
     changed = dict(answers)
     key = solution_id(mistake.function)
     assert mistake.function in defined_names(changed[key]), mistake
-    import textwrap
-
     changed[key] = changed[key].rstrip() + "\n\n\n" + textwrap.dedent(mistake.source).strip() + "\n"
     return changed
-
-
-def build_once(shared: Path, name: str, build: Callable[[Path], dict]) -> tuple[Path, dict]:
-    """Run ``build(folder)`` once across pytest-xdist workers (a file lock in ``shared``, the
-    folder all workers of a run share); every caller gets the folder and the JSON summary."""
-    folder, summary = shared / name, shared / f"{name}.json"
-    with (shared / f"{name}.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            if not summary.exists():
-                shutil.rmtree(folder, ignore_errors=True)
-                folder.mkdir(parents=True)
-                try:
-                    result = build(folder)
-                except BaseException as exc:  # the other workers fail fast instead of rebuilding
-                    summary.write_text(json.dumps({FAILED: f"{type(exc).__name__}: {exc}"}))
-                    raise
-                summary.write_text(json.dumps(result))
-        finally:
-            with contextlib.suppress(OSError):
-                fcntl.flock(lock, fcntl.LOCK_UN)
-    result = json.loads(summary.read_text())
-    if FAILED in result:
-        raise RuntimeError(f"building {name} failed in another worker: {result[FAILED]}")
-    return folder, result

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from autograder.contract import MODULES
 from autograder.engine.grading import grade_submission
 from autograder.engine.scoring import GradeReport
 from autograder.rubric import load_rubric
 from autograder.sandbox.limits import Limits
-from tests.faults.faults import FAULTS, TAG, Fault, build, tag_statement
+from tests.faults.faults import FAULTS, TAG, Fault, build, replace_definition, tag_statement
 from tests.support import copy_solutions
 
 LIMITS = Limits(timeout_s=8, memory_mb=768)
@@ -143,18 +144,13 @@ def test_the_registry_covers_the_issue():
     ids = {fault.id for fault in FAULTS}
     assert len(FAULTS) >= 12
     for fault in FAULTS:
-        modules = {f for f in fault.others if f in _functions_of(fault.module)}
+        modules = {f for f in fault.others if f in MODULES[fault.module]}
         assert set(fault.others).isdisjoint(fault.faulty)
         assert len(fault.others) >= 2 and (modules or fault.delete)
         assert set(fault.others) - modules, f"{fault.id}: no other function from another module"
     assert {"infinite_loop", "memory_bomb", "fork_bomb", "output_flood", "huge_file", "segfault",
             "syntax_error_in_one_function", "failing_import_at_the_top", "module_file_missing",
             "extra_required_parameter", "returns_a_list", "non_utf8_bytes"} <= ids
-
-
-def _functions_of(module: str) -> tuple[str, ...]:
-    from autograder.contract import MODULES
-    return MODULES[module]
 
 
 HANGS_ON_LARGE_LOGITS = """
@@ -170,8 +166,6 @@ def softmax(X):
 
 def test_a_hang_on_one_input_costs_only_the_checks_that_hang(tmp_path):
     """The worker is restarted after the hanging check; the function's later checks still run."""
-    from tests.faults.faults import replace_definition
-
     marker = "d2lf" + uuid.uuid4().hex[:10]
     sub = copy_solutions(tmp_path)
     path = sub / "exercises" / "softmax_regression.py"

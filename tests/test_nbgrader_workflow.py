@@ -1,13 +1,11 @@
 """The nbgrader workflow end to end, through `autograder nb` and nbgrader's real exchange, and
 nbgrader's traps one by one.
 
-Two courses are built once per run (shared by pytest-xdist workers through a file lock):
-- the term: three students (all correct, one buggy function, untouched stubs) go init, build,
-  release, fetch and submit, collect, autograde, feedback, export; the CSV totals must equal
-  `autograder grade` on the same code, graded meanwhile in the background;
-- the traps: students who only hand in regularization.ipynb and do what students do (edit and
-  delete locked cells, copy cells, write an endless loop, paste into a fresh notebook, hand in a
-  file that is not a notebook); only the regularization checks are graded there.
+The end-to-end test is one test, so its course is built once on one xdist worker: three students
+(all correct, one buggy function, untouched stubs) go init, build, release, fetch and submit,
+collect, autograde, feedback, export, and the CSV totals must equal `autograder grade` on the same
+code (graded meanwhile in the background). Each trap test has its own small course where one
+student hands in regularization.ipynb only, and only the regularization checks are graded.
 """
 from __future__ import annotations
 
@@ -30,11 +28,11 @@ from autograder.cli import main
 from autograder.contract import MODULES
 from autograder.nb import repair as repair_mod
 from autograder.nb.build import render_notebook
-from autograder.nb.layout import graded_rows, solution_id, grade_cell_id
+from autograder.nb.layout import grade_cell_id, graded_rows, solution_id
 from autograder.nb.scrub import ScrubHiddenTests
 from autograder.rubric import load_rubric
 from tests.catalogue import all_entries
-from tests.nb_support import answer_sources, build_once, fetch, fill_in, submit, with_mistake
+from tests.nb_support import answer_sources, fetch, fill_in, submit, with_mistake
 from tests.support import EXERCISES, REPO, build_submission, copy_solutions
 
 ASSIGNMENT = "d2l"
@@ -43,6 +41,7 @@ STUDENTS = {"ada": "all correct", "ben": "one buggy function", "cy": "untouched 
 MISTAKE = "softmax_in_place"            # ben's bug: caught by hidden tests only, not the visible ones
 TRAP_MISTAKE = "l2_not_halved"          # the tinkerer hides it by editing its locked test cell
 REGULARIZATION = set(MODULES["regularization"])
+CHECK_TIMEOUT = "300"  # seconds per check on both sides: a busy machine must not decide a score
 
 
 def mistake(name: str):
@@ -56,13 +55,6 @@ def cli(*args: str) -> str:
     return result.output
 
 
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory, worker_id) -> Path:
-    """A folder every xdist worker of this run sees (so each course is built once)."""
-    base = tmp_path_factory.getbasetemp()
-    return base if worker_id == "master" else base.parent
-
-
 def _grade_py_versions(folder: Path) -> concurrent.futures.Future:
     """`autograder grade --seed` on each student's code as plain modules, one after the other in
     the background (about one core) while the nbgrader steps run."""
@@ -74,7 +66,8 @@ def _grade_py_versions(folder: Path) -> concurrent.futures.Future:
     def grade_all() -> dict[str, subprocess.CompletedProcess]:
         return {student: subprocess.run(
             [sys.executable, "-m", "autograder", "grade", str(path), "--seed", str(SEED),
-             "--json", str(folder / f"grade-{student}.json")], cwd=REPO, capture_output=True,
+             "--timeout", CHECK_TIMEOUT, "--json", str(folder / f"grade-{student}.json")],
+            cwd=REPO, capture_output=True,
             text=True, timeout=900) for student, path in sources.items()}
 
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
@@ -100,18 +93,13 @@ def _build_term(folder: Path) -> dict:
                 fill_in(notebook, student_answers)
         submit("d2l-term", exchange, folder / "home" / student, ASSIGNMENT, student)
     out["collect"] = cli("nb", "collect", ASSIGNMENT, "--course", str(course))
-    out["autograde"] = cli("nb", "autograde", ASSIGNMENT, "--course", str(course), "--seed", str(SEED))
+    out["autograde"] = cli("nb", "autograde", ASSIGNMENT, "--course", str(course), "--seed", str(SEED),
+                           "--timeout", CHECK_TIMEOUT)
     out["feedback"] = cli("nb", "feedback", ASSIGNMENT, "--course", str(course))
     out["export"] = cli("nb", "export", "--to", str(folder / "grades.csv"), "--course", str(course))
     for student, done in running.result(timeout=900).items():
         assert done.returncode == 0, (student, done.stderr)
     return out
-
-
-@pytest.fixture(scope="module")
-def term(shared):
-    folder, outputs = build_once(shared, "nb-term", _build_term)
-    return folder, outputs
 
 
 def gradebook_scores(course: Path, student: str) -> dict[str, float]:
@@ -127,23 +115,23 @@ def gradebook_scores(course: Path, student: str) -> dict[str, float]:
 
 # ----------------------------------------------------------------------------- the term, end to end
 
-def test_csv_totals_equal_autograder_grade_on_the_same_code(term):
-    folder, outputs = term
+def _csv_totals_equal_autograder_grade_on_the_same_code(folder: Path, outputs: dict) -> None:
     with (folder / "grades.csv").open(newline="") as handle:
         rows = {row["student_id"]: row for row in csv.DictReader(handle)}
     assert set(rows) == set(STUDENTS)
     for student in STUDENTS:
         graded = json.loads((folder / f"grade-{student}.json").read_text())
         assert graded["extra_data"]["seed"] == SEED
-        assert float(rows[student]["score"]) == pytest.approx(graded["score"]), (student, outputs["autograde"])
+        failed = [(t["extra_data"]["check_id"], t["output"][:200]) for t in graded["tests"] if t["status"] != "passed"]
+        assert float(rows[student]["score"]) == pytest.approx(graded["score"]), \
+            (student, outputs["autograde"], failed if student != "cy" else "")
         assert float(rows[student]["max_score"]) == load_rubric().total
     assert float(rows["ada"]["score"]) == load_rubric().total
     assert 0 < float(rows["ben"]["score"]) < float(rows["ada"]["score"])
     assert float(rows["cy"]["score"]) == 0
 
 
-def test_every_test_cell_holds_the_engine_score_of_its_row(term):
-    folder, _ = term
+def _every_test_cell_holds_the_engine_score_of_its_row(folder: Path, outputs: dict) -> None:
     rubric = load_rubric()
     for student in STUDENTS:
         graded = json.loads((folder / f"grade-{student}.json").read_text())
@@ -155,13 +143,12 @@ def test_every_test_cell_holds_the_engine_score_of_its_row(term):
     assert gradebook_scores(folder / "course", "ben")[grade_cell_id("softmax")] < 8
 
 
-def test_nbgraders_own_kernel_passes_correct_code_despite_torch_warnings(term):
+def _nbgraders_own_kernel_passes_correct_code_despite_torch_warnings(folder: Path, outputs: dict) -> None:
     """Torch's UserWarnings from correct code would land on stderr, which nbgrader scores 0; the
     kernel's own scores are read with nbgrader's determine_grade from the autograded notebooks
     (the gradebook holds the engine's by now)."""
     from nbgrader.utils import determine_grade, is_grade
 
-    folder, _ = term
     totals, warned = {}, []
     for student in ("ada", "cy"):
         totals[student] = 0.0
@@ -178,8 +165,7 @@ def test_nbgraders_own_kernel_passes_correct_code_despite_torch_warnings(term):
     assert warned, "the reference code no longer warns: this test no longer shows the trap"
 
 
-def test_feedback_shows_the_mistake_and_not_the_hidden_tests(term):
-    folder, _ = term
+def _feedback_shows_the_mistake_and_not_the_hidden_tests(folder: Path, outputs: dict) -> None:
     pages = {p.name: p.read_text() for p in (folder / "course" / "feedback" / "ben" / ASSIGNMENT).glob("*.html")}
     assert set(pages) == {f"{m}.ipynb".replace(".ipynb", ".html") for m in MODULES}
     assert mistake(MISTAKE).expect in pages["softmax_regression.html"]
@@ -193,8 +179,7 @@ def test_feedback_shows_the_mistake_and_not_the_hidden_tests(term):
     assert "BEGIN HIDDEN TESTS" in autograded
 
 
-def test_released_notebooks_hold_no_solutions_and_no_hidden_tests(term):
-    folder, _ = term
+def _released_notebooks_hold_no_solutions_and_no_hidden_tests(folder: Path, outputs: dict) -> None:
     released = sorted((folder / "course" / "release" / ASSIGNMENT).glob("*.ipynb"))
     assert [p.stem for p in released] == sorted(MODULES)
     for path in released:
@@ -203,10 +188,21 @@ def test_released_notebooks_hold_no_solutions_and_no_hidden_tests(term):
         assert "raise NotImplementedError()" in text
 
 
-def test_zip_collect_files_downloaded_from_an_lms(term, tmp_path):
-    folder, _ = term
+def test_a_term_end_to_end(tmp_path):
+    """init, build, release, fetch and submit, collect, autograde, feedback, export."""
+    outputs = _build_term(tmp_path)
+    _csv_totals_equal_autograder_grade_on_the_same_code(tmp_path, outputs)
+    _every_test_cell_holds_the_engine_score_of_its_row(tmp_path, outputs)
+    _nbgraders_own_kernel_passes_correct_code_despite_torch_warnings(tmp_path, outputs)
+    _feedback_shows_the_mistake_and_not_the_hidden_tests(tmp_path, outputs)
+    _released_notebooks_hold_no_solutions_and_no_hidden_tests(tmp_path, outputs)
+
+
+def test_zip_collect_files_downloaded_from_an_lms(tmp_path):
     course = tmp_path / "course"
-    shutil.copytree(folder / "course", course)
+    cli("nb", "init", str(course), "--exchange", str(tmp_path / "exchange"))
+    cli("nb", "build", str(course))
+    cli("nb", "release", ASSIGNMENT, "--course", str(course))
     downloads = tmp_path / "downloads"
     downloads.mkdir()
     with zipfile.ZipFile(downloads / "export.zip", "w") as archive:
@@ -228,134 +224,115 @@ def _cell(nb, grade_id: str):
     return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
 
 
-def _trap_students(answers: dict[str, str]) -> dict:
-    """student -> how to turn the fetched folder into what they hand in."""
-    def only_regularization(home: Path, edit) -> None:
-        for path in home.glob("*.ipynb"):
-            if path.stem != "regularization":
-                path.unlink()
-        nb = _released(home, "regularization")
-        for cell in nb.cells:
-            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-            if cell.metadata.get("nbgrader", {}).get("solution") and gid in answers:
-                cell.source = answers[gid]
-        edit(home, nb)
-        nbformat.write(nb, str(home / "regularization.ipynb"))
+def _trap(tmp_path: Path, edit, cell_timeout: int = 120) -> tuple[Path, dict]:
+    """A course where one student hands in only regularization.ipynb, answered with the
+    reference, after ``edit(folder, notebook, released)`` (``released``: the notebook as fetched);
+    autograded on the regularization checks.
+    Returns the course and the student's result (status, notes, nbgrader's and the engine's scores)."""
+    from autograder.nb.autograde import autograde
+    from autograder.nb.config import load_course
+    from autograder.sandbox.limits import Limits
 
-    def tinker(home, nb):
-        # edits a locked test cell to hide a bug, deletes a test cell and a description
-        _cell(nb, solution_id("l2_penalty")).source += "\n\n\n" + textwrap.dedent(mistake(TRAP_MISTAKE).source).strip()
+    course, exchange, home = tmp_path / "course", tmp_path / "exchange", tmp_path / "home"
+    cli("nb", "init", str(course), "--course-id", "traps", "--exchange", str(exchange),
+        "--timeout", str(cell_timeout))
+    cli("nb", "build", str(course))
+    cli("nb", "release", ASSIGNMENT, "--course", str(course))
+    answers = answer_sources(course / "source" / ASSIGNMENT / "regularization.ipynb")
+    folder = fetch("traps", exchange, home, ASSIGNMENT, "sam")
+    for path in folder.glob("*.ipynb"):
+        if path.stem != "regularization":
+            path.unlink()
+    released = _released(folder, "regularization")
+    fill_in(folder / "regularization.ipynb", answers)
+    nb = _released(folder, "regularization")
+    edit(folder, nb, released)
+    nbformat.write(nb, str(folder / "regularization.ipynb"))
+    submit("traps", exchange, home, ASSIGNMENT, "sam")
+    cli("nb", "collect", ASSIGNMENT, "--course", str(course))
+    [grade] = autograde(load_course(course), ASSIGNMENT, seed=SEED, engine={
+        "functions": REGULARIZATION, "limits": Limits(timeout_s=3, load_timeout_s=60)})
+    return course, {"status": grade.status, "notes": grade.notes, "kernel": grade.kernel_scores,
+                    "engine": grade.scores}
+
+
+def _autograded(course: Path) -> nbformat.NotebookNode:
+    return nbformat.read(str(course / "autograded" / "sam" / ASSIGNMENT / "regularization.ipynb"),
+                         as_version=4)
+
+
+def test_edited_and_deleted_locked_cells_are_restored(tmp_path):
+    def tinker(folder, nb, released):  # hides a bug by editing its locked test cell, deletes other cells
+        _cell(nb, solution_id("l2_penalty")).source += \
+            "\n\n\n" + textwrap.dedent(mistake(TRAP_MISTAKE).source).strip()
         _cell(nb, grade_cell_id("l2_penalty")).source = "# the tests are fine, trust me"
         nb.cells.remove(_cell(nb, grade_cell_id("l1_loss")))
         nb.cells.remove(_cell(nb, "describe_l1_loss"))
         # a test cell after a description: nbgrader's own add_missing_cells raises KeyError on it
         nb.cells.remove(_cell(nb, grade_cell_id("weight_decay (end to end)")))
-        # copies an answer cell: the untouched stub pasted below the answer keeps the same grade id
-        pasted = copy.deepcopy(_cell(_released(home, "regularization"), solution_id("huber_loss")))
-        pasted["id"] = "pasted-copy"
-        nb.cells.insert(nb.cells.index(_cell(nb, solution_id("huber_loss"))) + 1, pasted)
 
-    def loop_forever(home, nb):
-        _cell(nb, solution_id("huber_loss")).source = (
-            "def huber_loss(y_hat, y, delta=1.0):\n    while True:\n        pass\n")
-
-    def paste_fresh(home, nb):
-        code = [c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
-        nb.cells = [nbformat.v4.new_code_cell(source) for source in code]  # no nbgrader metadata at all
-        (home / "mlp.ipynb").write_text('{"cells": [ this is not json')
-
-    return {name: (lambda home, edit=edit: only_regularization(home, edit))
-            for name, edit in {"tinkerer": tinker, "looper": loop_forever,
-                               "paster": paste_fresh}.items()}
-
-
-def _build_traps(folder: Path) -> dict:
-    from autograder.nb.autograde import autograde
-    from autograder.nb.config import load_course
-    from autograder.sandbox.limits import Limits
-
-    course, exchange = folder / "course", folder / "exchange"
-    cli("nb", "init", str(course), "--course-id", "d2l-traps", "--exchange", str(exchange), "--timeout", "20")
-    cli("nb", "build", str(course))
-    cli("nb", "release", ASSIGNMENT, "--course", str(course))
-    answers = answer_sources(course / "source" / ASSIGNMENT / "regularization.ipynb")
-    for student, hand_in in _trap_students(answers).items():
-        home = fetch("d2l-traps", exchange, folder / "home" / student, ASSIGNMENT, student)
-        hand_in(home)
-        submit("d2l-traps", exchange, folder / "home" / student, ASSIGNMENT, student)
-    cli("nb", "collect", ASSIGNMENT, "--course", str(course))
-    results = autograde(load_course(course), ASSIGNMENT, seed=SEED, engine={
-        "functions": REGULARIZATION, "limits": Limits(timeout_s=3, load_timeout_s=60)})
-    return {grade.student: {"status": grade.status, "notes": grade.notes, "kernel": grade.kernel_scores,
-                            "engine": grade.scores} for grade in results}
-
-
-@pytest.fixture(scope="module")
-def traps(shared):
-    return build_once(shared, "nb-traps", _build_traps)
-
-
-def _autograded(folder: Path, student: str) -> nbformat.NotebookNode:
-    return nbformat.read(str(folder / "course" / "autograded" / student / ASSIGNMENT / "regularization.ipynb"),
-                         as_version=4)
-
-
-def test_edited_and_deleted_locked_cells_are_restored(traps):
-    folder, results = traps
-    tinkerer = results["tinkerer"]
-    assert tinkerer["status"] == "graded"
-    source = nbformat.read(str(folder / "course" / "source" / ASSIGNMENT / "regularization.ipynb"), as_version=4)
-    graded = _autograded(folder, "tinkerer")
+    course, sam = _trap(tmp_path, tinker)
+    assert sam["status"] == "graded", sam
+    source = nbformat.read(str(course / "source" / ASSIGNMENT / "regularization.ipynb"), as_version=4)
+    graded = _autograded(course)
     for grade_id in (grade_cell_id("l2_penalty"), grade_cell_id("l1_loss"), "describe_l1_loss",
                      grade_cell_id("weight_decay (end to end)")):
         assert _cell(graded, grade_id).source == _cell(source, grade_id).source, grade_id
-    assert tinkerer["kernel"][grade_cell_id("l2_penalty")] == 0      # the restored tests caught the bug
-    assert tinkerer["engine"][grade_cell_id("l2_penalty")] < 3
-    assert tinkerer["kernel"][grade_cell_id("l1_loss")] == tinkerer["engine"][grade_cell_id("l1_loss")] == 2
-    assert any("test_l1_loss was missing" in note for note in tinkerer["notes"])
+    assert sam["kernel"][grade_cell_id("l2_penalty")] == 0      # the restored tests caught the bug
+    assert sam["engine"][grade_cell_id("l2_penalty")] < 3
+    assert sam["kernel"][grade_cell_id("l1_loss")] == sam["engine"][grade_cell_id("l1_loss")] == 2
+    assert any("test_l1_loss was missing" in note for note in sam["notes"]), sam["notes"]
 
 
-def test_a_copied_answer_cell_keeps_the_students_answer(traps):
-    """nbgrader keeps the last copy of a duplicated id: here the pasted stub, worth 0."""
-    folder, results = traps
-    tinkerer = results["tinkerer"]
-    graded = _autograded(folder, "tinkerer")
-    owners = [c for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade_id") == solution_id("huber_loss")]
+def test_a_copied_answer_cell_keeps_the_students_answer_and_a_rerun_says_it_skips(tmp_path):
+    """nbgrader keeps the last copy of a duplicated id: here the untouched stub pasted below."""
+    def copy_cell(folder, nb, released):
+        pasted = copy.deepcopy(_cell(released, solution_id("huber_loss")))
+        pasted["id"] = "pasted-copy"
+        nb.cells.insert(nb.cells.index(_cell(nb, solution_id("huber_loss"))) + 1, pasted)
+
+    course, sam = _trap(tmp_path, copy_cell)
+    owners = [c for c in _autograded(course).cells
+              if c.metadata.get("nbgrader", {}).get("grade_id") == solution_id("huber_loss")]
     assert len(owners) == 1 and "NotImplementedError" not in owners[0].source
-    assert tinkerer["kernel"][grade_cell_id("huber_loss")] == tinkerer["engine"][grade_cell_id("huber_loss")] == 3
-    assert any("appeared 2 times" in note for note in tinkerer["notes"])
+    assert sam["kernel"][grade_cell_id("huber_loss")] == sam["engine"][grade_cell_id("huber_loss")] == 3
+    assert any("appeared 2 times" in note for note in sam["notes"]), sam["notes"]
+    # nbgrader would skip the graded submission silently; autograde says so and changes nothing
+    before = gradebook_scores(course, "sam")
+    output = cli("nb", "autograde", ASSIGNMENT, "--course", str(course))
+    assert "skipped" in output and "--force" in output
+    assert gradebook_scores(course, "sam") == before
 
 
-def test_the_cell_timeout_costs_only_the_hanging_function(traps):
-    folder, results = traps
-    looper = results["looper"]
-    assert looper["status"] == "graded"
-    assert looper["kernel"][grade_cell_id("huber_loss")] == looper["engine"][grade_cell_id("huber_loss")] == 0
+def test_the_cell_timeout_costs_only_the_hanging_function(tmp_path):
+    def loop_forever(folder, nb, released):
+        _cell(nb, solution_id("huber_loss")).source = (
+            "def huber_loss(y_hat, y, delta=1.0):\n    while True:\n        pass\n")
+
+    course, sam = _trap(tmp_path, loop_forever, cell_timeout=15)
+    assert sam["status"] == "graded", sam
+    assert sam["kernel"][grade_cell_id("huber_loss")] == sam["engine"][grade_cell_id("huber_loss")] == 0
     for function, points in (("l2_penalty", 3), ("l1_loss", 2), ("get_k_fold_data", 2)):
-        assert looper["kernel"][grade_cell_id(function)] == looper["engine"][grade_cell_id(function)] == points
-    errors = [o for o in _cell(_autograded(folder, "looper"), grade_cell_id("huber_loss")).outputs
+        assert sam["kernel"][grade_cell_id(function)] == sam["engine"][grade_cell_id(function)] == points
+    errors = [o for o in _cell(_autograded(course), grade_cell_id("huber_loss")).outputs
               if o.get("output_type") == "error"]
     assert errors and errors[0]["ename"] in ("CellTimeoutError", "KeyboardInterrupt")
 
 
-def test_a_broken_notebook_and_a_pasted_one_do_not_sink_the_submission(traps):
-    folder, results = traps
-    paster = results["paster"]
-    assert paster["status"] == "graded"
-    assert any("mlp.ipynb is not a valid notebook" in note for note in paster["notes"])
-    assert any("lost its nbgrader metadata" in note for note in paster["notes"])
+def test_a_broken_notebook_and_a_pasted_one_do_not_sink_the_submission(tmp_path):
+    def paste_fresh(folder, nb, released):
+        code = [c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
+        nb.cells = [nbformat.v4.new_code_cell(source) for source in code]  # no nbgrader metadata
+        (folder / "mlp.ipynb").write_text('{"cells": [ this is not json')
+
+    course, sam = _trap(tmp_path, paste_fresh)
+    assert sam["status"] == "graded", sam
+    assert any("mlp.ipynb is not a valid notebook" in note for note in sam["notes"]), sam["notes"]
+    assert any("lost its nbgrader metadata" in note for note in sam["notes"]), sam["notes"]
     for function, points in (("l2_penalty", 3), ("l1_loss", 2), ("huber_loss", 3), ("get_k_fold_data", 2)):
-        assert paster["kernel"][grade_cell_id(function)] == paster["engine"][grade_cell_id(function)] == points
-    assert paster["engine"][grade_cell_id("relu")] == paster["kernel"][grade_cell_id("relu")] == 0
-    assert (folder / "course" / "submitted" / "paster" / ASSIGNMENT / "mlp.ipynb.invalid").exists()
-
-
-def test_autograde_says_when_it_skips_a_graded_submission(traps):
-    folder, results = traps
-    before = gradebook_scores(folder / "course", "tinkerer")
-    output = cli("nb", "autograde", ASSIGNMENT, "--course", str(folder / "course"), "--student", "tinkerer")
-    assert "skipped" in output and "--force" in output
-    assert gradebook_scores(folder / "course", "tinkerer") == before
+        assert sam["kernel"][grade_cell_id(function)] == sam["engine"][grade_cell_id(function)] == points
+    assert sam["engine"][grade_cell_id("relu")] == sam["kernel"][grade_cell_id("relu")] == 0
+    assert (course / "submitted" / "sam" / ASSIGNMENT / "mlp.ipynb.invalid").exists()
 
 
 # ----------------------------------------------------------------------------- cheap, no kernel
@@ -371,8 +348,12 @@ def test_building_twice_gives_the_same_bytes_and_the_rubrics_points(tmp_path):
     for name in MODULES:
         nb = nbformat.reads(first[f"{name}.ipynb"].decode(), as_version=4)
         nbformat.validate(nb)
+        assert nb.cells[-1].metadata["nbgrader"]["grade_id"] == "training"
+        assert "plot_curves(" in nb.cells[-1].source and "NBGRADER_EXECUTION" in nb.cells[-1].source
         for cell in nb.cells:
             meta = cell.metadata["nbgrader"]
+            if cell.cell_type == "code":
+                compile(cell.source, f"<{name} {meta['grade_id']}>", "exec")
             if meta["grade"]:
                 points += meta["points"]
                 assert "### BEGIN HIDDEN TESTS" in cell.source and meta["locked"]
@@ -417,6 +398,30 @@ def test_answer_cells_are_complete_and_visible_tests_pass_only_when_solved(noteb
         if grade_id in (grade_cell_id(f) for f in MODULES[notebook]) and grade_id != grade_cell_id("load_data_fashion_mnist"):
             with pytest.raises(NotImplementedError):
                 exec(compile(visible, f"<{grade_id}>", "exec"), dict(stub_namespace))
+
+
+@pytest.mark.parametrize("notebook", ["linear_regression", "regularization"])
+def test_training_cells_train_with_the_answers_and_plot(notebook, monkeypatch):
+    """The two chapters that need no Fashion-MNIST download; the others run the same way."""
+    import warnings
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.setattr(warnings, "showwarning", warnings.showwarning)
+    namespace, _ = _code_parts(notebook, stubs=False)
+    training = nbformat.reads(render_notebook(notebook), as_version=4).cells[-1].source
+    plt.close("all")
+    exec(compile(training, f"<{notebook} training>", "exec"), namespace)
+    assert plt.get_fignums(), "nothing was plotted"
+    curves = namespace["curves"]
+    assert all(len(values) > 1 for values in curves.values())
+    if notebook == "linear_regression":
+        assert curves["training loss"][-1] < 1e-3
+    plt.close("all")
 
 
 def test_repair_gives_a_duplicated_id_to_the_edited_copy_and_restores_runs_of_deleted_cells():

@@ -26,6 +26,11 @@ HINTS: tuple[tuple[str, str], ...] = (
      r"tensors used as indices must be long",
      "labels index rows: pass integer (long) labels, e.g. y_hat[range(len(y_hat)), y]"),
     (r"division by zero", "guard the special case (for example dropout == 1) before dividing"),
+    (r"EOF when reading a line",
+     "your code called input(): grading has no keyboard, so functions must take their values as "
+     "arguments"),
+    (r"File too large",
+     "your code wrote a file past the size limit: the exercises need no files, return tensors instead"),
     (r"No module named 'd2l'",
      "the grader does not install d2l: write the functions yourself instead of importing them"),
 )

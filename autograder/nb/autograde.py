@@ -106,7 +106,7 @@ def autograde_student(course: Course, assignment: str, student: str, *, seed: in
     result.notes += set_aside_invalid(course.path("submitted", student, assignment))
     kernel_env = {SEED_ENV: str(seed)}
     if (engine or {}).get("data_dir"):
-        kernel_env[DATA_ENV_VAR] = str(engine["data_dir"])  # the hidden tests in the kernel find it there
+        kernel_env[DATA_ENV_VAR] = str(engine["data_dir"])  # where the kernel's hidden tests look
     with _environment(**kernel_env):
         outcome = nbgrader_api(course, _autograde_config(cell_timeout)).autograde(
             assignment, student, force=True, create=True)
@@ -156,7 +156,8 @@ def autograde(course: Course, assignment: str, *, students: Iterable[str] = (), 
     from autograder.engine.grading import new_seed
 
     if not course.path("release", assignment).is_dir():
-        raise NbError(f"{assignment} has not been generated yet: run `autograder nb release {assignment}`")
+        raise NbError(f"{assignment} has not been generated yet: "
+                      f"run `autograder nb release {assignment}`")
     collected = submitted_students(course, assignment)
     wanted = list(students) or collected
     unknown = [s for s in wanted if s not in collected]

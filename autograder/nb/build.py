@@ -76,7 +76,8 @@ def _markdown_docstring(doc: str) -> str:
 
 def _signature(node: ast.FunctionDef | ast.ClassDef) -> str:
     if isinstance(node, ast.ClassDef):
-        init = next((n for n in node.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
+        init = next((n for n in node.body
+                     if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
         args = ast.unparse(init.args).removeprefix("self").lstrip(", ") if init else ""
         return f"{node.name}({args})"
     return f"{node.name}({ast.unparse(node.args)})"
@@ -185,13 +186,15 @@ def render_notebook(notebook: str, solutions: Path = SOLUTIONS, rubric: Rubric |
     for row in rows:
         if row.function is None:
             nb.cells += _end_to_end_cells(row)
-    nb.cells += [_cell("markdown", "## Training\n\n" + TRAINING_INTRO[notebook], "training_intro", locked=True),
+    nb.cells += [_cell("markdown", "## Training\n\n" + TRAINING_INTRO[notebook], "training_intro",
+                       locked=True),
                  _cell("code", TRAINING[notebook], "training", locked=True)]
     nbformat.validate(nb)
     return nbformat.writes(nb, version=4) + "\n"
 
 
-def build_notebooks(target: Path, solutions: Path = SOLUTIONS, rubric: Rubric | None = None) -> list[Path]:
+def build_notebooks(target: Path, solutions: Path = SOLUTIONS,
+                    rubric: Rubric | None = None) -> list[Path]:
     """Write every chapter's source notebook into ``target``; returns the paths written."""
     target = Path(target)
     target.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,8 @@ import click
 
 from autograder.nb.errors import NbError
 
-COURSE_HELP = "The course directory (default: the working directory or the nearest parent with nbgrader_config.py)."
+COURSE_HELP = ("The course directory (default: the working directory or the nearest parent with "
+               "nbgrader_config.py).")
 
 
 def _friendly(command):
@@ -136,7 +137,8 @@ def release(assignment: str, course_dir: Path | None, force: bool) -> None:
                    "zip_collect, instead of the exchange.")
 @click.option("--pattern", default=None, metavar="REGEX",
               help="With --zip: how a file's path names its student and notebook, with the groups "
-                   "(?P<student_id>...) and (?P<file_id>...) (default: STUDENT_anything_NOTEBOOK.ipynb).")
+                   "(?P<student_id>...) and (?P<file_id>...) "
+                   "(default: STUDENT_anything_NOTEBOOK.ipynb).")
 @_friendly
 def collect(assignment: str, course_dir: Path | None, zip_dir: Path | None, pattern: str | None) -> None:
     """Copy the submissions of ASSIGNMENT into submitted/STUDENT/ASSIGNMENT/.

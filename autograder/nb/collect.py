@@ -31,7 +31,8 @@ def collect(course: Course, assignment: str) -> list[str]:
     return submitted_students(course, assignment)
 
 
-def zip_collect(course: Course, assignment: str, downloads: Path, pattern: str = DEFAULT_PATTERN) -> list[str]:
+def zip_collect(course: Course, assignment: str, downloads: Path,
+                pattern: str = DEFAULT_PATTERN) -> list[str]:
     """nbgrader zip_collect over the files (or zip archives) in ``downloads``; the students."""
     from nbgrader.apps.zipcollectapp import ZipCollectApp
     from nbgrader.coursedir import CourseDirectory
@@ -42,7 +43,8 @@ def zip_collect(course: Course, assignment: str, downloads: Path, pattern: str =
     if not files:
         raise NbError(f"{downloads} holds no downloaded submissions")
     if not course.path("release", assignment).is_dir():
-        raise NbError(f"{assignment} has not been generated yet: run `autograder nb release {assignment}`")
+        raise NbError(f"{assignment} has not been generated yet: "
+                      f"run `autograder nb release {assignment}`")
     try:
         re.compile(pattern)
     except re.error as exc:

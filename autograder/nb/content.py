@@ -16,10 +16,12 @@ FORMULAS: dict[str, str] = {
     "squared_loss": r"l^{(i)}(\mathbf{w}, b) = \frac{1}{2}\left(\hat{y}^{(i)} - y^{(i)}\right)^2",
     "sgd": r"(\mathbf{w}, b) \leftarrow (\mathbf{w}, b) - \frac{\eta}{|\mathcal{B}|}"
            r"\sum_{i \in \mathcal{B}} \partial_{(\mathbf{w}, b)}\, l^{(i)}(\mathbf{w}, b)",
-    "softmax": r"\mathrm{softmax}(\mathbf{X})_{ij} = \frac{\exp(X_{ij} - m_i)}{\sum_k \exp(X_{ik} - m_i)},"
+    "softmax": r"\mathrm{softmax}(\mathbf{X})_{ij} = "
+               r"\frac{\exp(X_{ij} - m_i)}{\sum_k \exp(X_{ik} - m_i)},"
                r"\qquad m_i = \max_k X_{ik}",
     "cross_entropy": r"l^{(i)} = -\log \hat{y}^{(i)}_{y^{(i)}}",
-    "accuracy": r"\sum_{i=1}^{n} \mathbb{1}\left[\operatorname{argmax}_j \hat{y}^{(i)}_j = y^{(i)}\right]",
+    "accuracy": r"\sum_{i=1}^{n} "
+                r"\mathbb{1}\left[\operatorname{argmax}_j \hat{y}^{(i)}_j = y^{(i)}\right]",
     "evaluate_accuracy": r"\frac{\sum_{\text{batches}} \#\,\text{correct}}"
                          r"{\sum_{\text{batches}} \#\,\text{examples}}",
     "train_epoch_ch3": r"\bar{l} = \frac{1}{n}\sum_{i=1}^{n} l^{(i)},\qquad "
@@ -64,10 +66,11 @@ seen = torch.cat([y for _, y in batches]).flatten().sort().values
 assert torch.equal(seen, labels.flatten()), "every example exactly once per pass"
 assert all(torch.equal(X[:, 0] / 2, y.flatten()) for X, y in batches), "rows of X and y stay paired"''',
     "linreg": '''\
-assert torch.equal(linreg(torch.ones(2, 3), torch.ones(3, 1), torch.zeros(1)), torch.tensor([[3.0], [3.0]]))''',
+y_hat = linreg(torch.ones(2, 3), torch.ones(3, 1), torch.zeros(1))
+assert torch.equal(y_hat, torch.tensor([[3.0], [3.0]]))''',
     "squared_loss": '''\
 loss = squared_loss(torch.tensor([[1.0], [3.0]]), torch.tensor([0.0, 1.0]))
-assert torch.equal(loss, torch.tensor([[0.5], [2.0]])), "reshape y to y_hat's shape; one loss per example"''',
+assert torch.equal(loss, torch.tensor([[0.5], [2.0]])), "reshape y to y_hat's shape, one loss each"''',
     "sgd": '''\
 w = torch.tensor([1.0, 2.0], requires_grad=True)
 (w ** 2).sum().backward()  # the gradient is 2w = [2, 4]
@@ -77,7 +80,7 @@ assert torch.equal(w.grad, torch.zeros(2)), "zero the gradient after the step"''
     "load_array": '''\
 loader = load_array((torch.arange(10.0).reshape(5, 2), torch.arange(5.0)), 2, is_train=False)
 assert [len(y) for _, y in loader] == [2, 2, 1]
-assert torch.equal(next(iter(loader))[1], torch.tensor([0.0, 1.0])), "no shuffling when is_train is False"''',
+assert torch.equal(next(iter(loader))[1], torch.tensor([0.0, 1.0])), "no shuffling unless is_train"''',
     "softmax": '''\
 P = softmax(torch.tensor([[1.0, 1.0], [0.0, 1000.0]]))
 assert torch.allclose(P, torch.tensor([[0.5, 0.5], [0.0, 1.0]])), "large logits must not overflow"''',
@@ -125,7 +128,8 @@ assert all(p.requires_grad for p in (W1, b1, W2, b2)), "every parameter requires
 assert abs(float(W1.std()) - 0.01) < 0.001 and float(b1.abs().sum()) == 0.0''',
     "mlp": '''\
 params = [torch.eye(2), torch.zeros(2), torch.ones(2, 1), torch.zeros(1)]
-assert torch.equal(mlp(torch.tensor([[1.0, -2.0]]), params), torch.tensor([[1.0]])), "relu(X W1 + b1) W2 + b2"''',
+out = mlp(torch.tensor([[1.0, -2.0]]), params)
+assert torch.equal(out, torch.tensor([[1.0]])), "relu(X W1 + b1) W2 + b2"''',
     "dropout_layer": '''\
 X = torch.ones(1000, 100)
 assert torch.equal(dropout_layer(X, 0.0), X) and torch.equal(dropout_layer(X, 1.0), torch.zeros_like(X))

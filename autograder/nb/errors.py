@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1
@@ -31,7 +32,9 @@ def failure_line(result: dict) -> str:
         if line.startswith("[ERROR]"):
             return line.removeprefix("[ERROR]").strip()
     lines = [line.strip() for line in result.get("error", "").splitlines() if line.strip()]
-    return lines[-1] if lines else "unknown error"
+    if not lines:
+        return "unknown error"
+    return re.sub(r"^[\w.]+(Error|Exception): ", "", lines[-1])  # drop "pkg.mod.ExchangeError: "
 
 
 def checked(result: dict, what: str) -> dict:

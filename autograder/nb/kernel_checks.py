@@ -135,7 +135,8 @@ def run_row(namespace: dict, row: str, seed: int | None = None, data_dir: str | 
 
     graded = row_named(row)
     if seed is None:
-        seed = int(os.environ[SEED_ENV]) if os.environ.get(SEED_ENV, "").isdigit() else secrets.randbelow(2**31)
+        given = os.environ.get(SEED_ENV, "")
+        seed = int(given) if given.isdigit() else secrets.randbelow(2**31)
     student = KernelStudent(namespace, graded.notebook)
     records = {}
     with _grading_place(data_dir), _stop_on_interrupt() as interrupted:

@@ -45,6 +45,6 @@ def release(course: Course, assignment: str, force: bool = False) -> list[Path]:
     check_exchange(course)
     extra = Config()
     extra.ReleaseAssignment.force = force
-    checked(nbgrader_api(course, extra).release_assignment(assignment),
-            f"release {assignment} (already released? add --force)" if not force else f"release {assignment}")
+    what = f"release {assignment}" + ("" if force else " (released before? add --force)")
+    checked(nbgrader_api(course, extra).release_assignment(assignment), what)
     return notebooks

@@ -60,7 +60,8 @@ def defined_names(source: str) -> set[str]:
         tree = ast.parse(source)
     except SyntaxError:
         return set(re.findall(r"^(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)", source, re.MULTILINE))
-    return {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    return {n.name for n in tree.body if isinstance(n, kinds)}
 
 
 def _unchanged(cell: NotebookNode) -> bool:
@@ -91,9 +92,9 @@ def deduplicate(cells: list[NotebookNode]) -> list[str]:
             else:
                 drop.add(id(cell))
         removed = sum(id(cell) in drop for cell in group)
+        dropped = f", removed {removed} unchanged cop{'y' if removed == 1 else 'ies'}" if removed else ""
         notes.append(f"cell {grade_id} appeared {len(group)} times: kept the "
-                     + ("last edited copy" if edited else "last copy")
-                     + (f", removed {removed} unchanged cop{'y' if removed == 1 else 'ies'}" if removed else ""))
+                     + ("last edited copy" if edited else "last copy") + dropped)
     cells[:] = [cell for cell in cells if id(cell) not in drop]
     return notes
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 
 from nbgrader.preprocessors import ClearHiddenTests
 from nbgrader.utils import is_grade

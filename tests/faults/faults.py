@@ -165,8 +165,8 @@ FAULTS: tuple[Fault, ...] = (
     Fault("segfault", "regularization", ("get_k_fold_data",), ("l1_loss", "accuracy"),
           ("segmentation fault",), source="""
           def get_k_fold_data(k, i, X, y):
-              import ctypes
-              return ctypes.string_at(0)
+              import faulthandler
+              faulthandler._sigsegv()   # a NULL dereference in C (ctypes would be read as a probe)
           """),
     Fault("torch_storage_freed_under_a_tensor", "regularization", ("get_k_fold_data",),
           ("huber_loss", "accuracy"), ("segmentation fault",), source="""
