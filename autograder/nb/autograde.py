@@ -23,6 +23,7 @@ from autograder.nb.errors import NbError, failure_line, warnings_in
 from autograder.nb.kernel_checks import SEED_ENV
 from autograder.nb.repair import NOTE_PREFIX, set_aside_invalid
 from autograder.nb.sync import write_engine_scores
+from autograder.worker.patching import temporarily_set
 
 
 @dataclass
@@ -44,16 +45,8 @@ class StudentGrade:
 @contextlib.contextmanager
 def _environment(**values: str):
     """Set environment variables for the kernels nbgrader starts (they inherit ours)."""
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
+    with temporarily_set(os.environ, values):
         yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def needs_grading(course: Course, assignment: str, student: str) -> bool:

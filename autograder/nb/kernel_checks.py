@@ -21,6 +21,8 @@ import warnings
 from pathlib import Path
 from types import FrameType
 
+from autograder.worker.patching import temporarily_set
+
 SEED_ENV = "AUTOGRADER_SEED"
 
 
@@ -56,17 +58,8 @@ class KernelStudent:
         if module != self.notebook:
             yield
             return
-        missing = object()
-        saved = {name: self.namespace.get(name, missing) for name in replacements}
-        self.namespace.update(replacements)
-        try:
+        with temporarily_set(self.namespace, replacements):
             yield
-        finally:
-            for name, value in saved.items():
-                if value is missing:
-                    self.namespace.pop(name, None)
-                else:
-                    self.namespace[name] = value
 
 
 def _cell_dir(namespace: dict) -> Path:

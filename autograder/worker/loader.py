@@ -27,6 +27,7 @@ from autograder.contract import MODULE_OF, MODULES
 from autograder.worker.budget import Deadline, LoadTimeout, paused, time_budget
 from autograder.worker.errors import describe_exception, exception_text, module_line, student_frame
 from autograder.worker.forgiving import LoadNotes, hoist_missing, run_definitions, statement_start
+from autograder.worker.patching import temporarily_set
 from autograder.worker.notebook_source import Locator, is_converted_notebook, notebook_names
 from autograder.worker.source_split import read_source
 
@@ -98,20 +99,10 @@ class StudentCode:
     @contextlib.contextmanager
     def swapped(self, module: str, **replacements):
         """Temporarily replace globals of a student module, to isolate one function from the rest."""
-        target = self.module(module)
-        saved = {name: target.__dict__.get(name, _MISSING) for name in replacements}
-        target.__dict__.update(replacements)
-        try:
+        with temporarily_set(self.module(module).__dict__, replacements):
             yield
-        finally:
-            for name, value in saved.items():
-                if value is _MISSING:
-                    target.__dict__.pop(name, None)
-                else:
-                    target.__dict__[name] = value
 
 
-_MISSING = object()
 
 
 class _BoundedTail(io.TextIOBase):
