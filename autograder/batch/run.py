@@ -66,28 +66,12 @@ def _stored(summary: Path, fingerprint: str) -> Outcome | None:
                    sandboxed=data.get("sandboxed", True))
 
 
-def reuse(entry: Entry, out: Path, options: BatchOptions) -> Outcome | None:
-    """The stored outcome of ``entry`` when its fingerprint is unchanged, else None."""
-    try:
-        fingerprint = submission_fingerprint(entry.path, options.key())
-    except OSError:
-        return None
-    return _stored(Path(out) / entry.slug / SUMMARY, fingerprint)
-
-
-def grade_entry(entry: Entry, out: Path, options: BatchOptions) -> Outcome:
-    """Grade one submission (or reuse its stored result) and write its files under OUT/<student>/."""
+def grade_entry(entry: Entry, out: Path, options: BatchOptions, fingerprint: str) -> Outcome:
+    """Grade one submission and write its files under OUT/<student>/, ``summary.json`` last."""
     from autograder.engine.grading import GradingError, grade_submission
 
     folder = Path(out) / entry.slug
     start = time.perf_counter()
-    try:
-        fingerprint = submission_fingerprint(entry.path, options.key())
-    except OSError as exc:
-        return Outcome(entry.student, "error", message=f"cannot read the submission ({exc})")
-    reused = _stored(folder / SUMMARY, fingerprint)
-    if reused is not None:
-        return reused
     try:
         report = grade_submission(entry.path, data_dir=options.data_dir, seed=options.seed,
                                   functions=set(options.functions) or None, limits=options.limits,
@@ -143,22 +127,27 @@ def grade_entries(entries: list[Entry], out: Path, options: BatchOptions, jobs: 
         if on_done:
             on_done(outcome)
 
-    todo = []
+    todo = []  # (entry, fingerprint) of the submissions to grade; unchanged ones are reused here
     for entry in entries:
-        stored = reuse(entry, out, options)
+        try:
+            fingerprint = submission_fingerprint(entry.path, options.key())
+        except OSError as exc:
+            done(Outcome(entry.student, "error", message=f"cannot read the submission ({exc})"))
+            continue
+        stored = _stored(Path(out) / entry.slug / SUMMARY, fingerprint)
         if stored is not None:
             done(stored)
         else:
-            todo.append(entry)
-    entries = todo
-    if jobs <= 1 or len(entries) <= 1:
-        for entry in entries:
-            done(grade_entry(entry, out, options))
+            todo.append((entry, fingerprint))
+    if jobs <= 1 or len(todo) <= 1:
+        for entry, fingerprint in todo:
+            done(grade_entry(entry, out, options, fingerprint))
         return outcomes
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context,
                                                 initializer=_warm_up) as pool:
-        futures = {pool.submit(grade_entry, entry, out, options): entry for entry in entries}
+        futures = {pool.submit(grade_entry, entry, out, options, fingerprint): entry
+                   for entry, fingerprint in todo}
         try:
             for future in concurrent.futures.as_completed(futures):
                 entry = futures[future]

@@ -73,7 +73,9 @@ class GradingPlugin:
         seed = spec.seed if spec.seed is not None else self.seed
         outcome = self.runner.run(check_id, seed)
         self._outcomes[check_id] = outcome
-        self._observations[check_id] = judge(outcome, seed)
+        observation = judge(outcome, seed)
+        if check_id.startswith("convergence."):  # only training runs have curves worth keeping
+            self._observations[check_id] = observation
 
     @staticmethod
     def _check_id(item) -> str | None:

@@ -87,15 +87,23 @@ def probes_in(source: str) -> list[tuple[str, int]]:
     return list(dict.fromkeys(found))
 
 
+def submitted_source(package_dir: Path, module: str) -> str | None:
+    """The text of ``exercises/<module>.py`` as submitted (bytes that are not UTF-8 replaced), or
+    None when it cannot be read."""
+    try:
+        return (Path(package_dir) / f"{module}.py").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
 def probing_modules(package_dir: Path) -> dict[str, str]:
     """module -> the message for each submitted module that reaches into the grader."""
     flagged: dict[str, str] = {}
     for module in MODULES:
-        path = Path(package_dir) / f"{module}.py"
-        try:
-            source = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        source = submitted_source(package_dir, module)
+        if source is None:
             continue
+        path = Path(package_dir) / f"{module}.py"
         found = probes_in(source)
         if found:
             where = ", ".join(f"{what} (line {line})" for what, line in found[:3])

@@ -12,7 +12,7 @@ import ast
 from pathlib import Path
 
 from autograder.contract import MODULE_OF
-from autograder.engine.static_probes import parse_what_runs
+from autograder.engine.static_probes import parse_what_runs, submitted_source
 
 # The last component of a library name that defeats the exercise, by exercise function.
 SHORTCUTS: dict[str, frozenset[str]] = {
@@ -73,11 +73,10 @@ def static_from_scratch_failures(package_dir: Path, functions) -> dict[str, str]
     """function -> the message for each from-scratch function whose source uses a shortcut."""
     failures: dict[str, str] = {}
     for function in functions:
-        path = Path(package_dir) / f"{MODULE_OF[function]}.py"
-        try:
-            source = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        source = submitted_source(package_dir, MODULE_OF[function])
+        if source is None:
             continue
+        path = Path(package_dir) / f"{MODULE_OF[function]}.py"
         used = shortcuts_in(source, function)
         if used:
             where = ", ".join(f"{what} (line {line})" for what, line in used[:3])

@@ -14,23 +14,10 @@ from typing import Any
 
 from autograder.harness import recipes
 from autograder.harness import reference_parts as ref
+from autograder.harness.chapters import CHAPTERS
 from autograder.harness.datasets import TensorBatches, fashion_tensors
 from autograder.scenarios.observe import observe
 from autograder.scenarios.registry import scenario
-
-# chapter -> (single-component checks, the student parts of the end-to-end check). The first part
-# of each ``.all`` list belongs to the chapter's own exercise module.
-CHAPTERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "linear_regression": (("synthetic_data", "data_iter", "linreg", "squared_loss", "sgd"),
-                          ("synthetic_data", "data_iter", "linreg", "squared_loss", "sgd")),
-    "softmax_regression": (("softmax", "cross_entropy", "train_epoch_ch3"),
-                           ("softmax", "cross_entropy", "train_epoch_ch3", "sgd")),
-    "mlp": (("relu", "init_mlp_params", "mlp"),
-            ("relu", "init_mlp_params", "mlp", "train_epoch_ch3")),
-    "dropout": (("dropout_layer", "init_dropout_mlp_params", "dropout_mlp"),
-                ("relu", "dropout_layer", "init_dropout_mlp_params", "dropout_mlp", "train_epoch_ch3")),
-    "weight_decay": (("l2_penalty",), ("l2_penalty", "linreg", "squared_loss", "sgd")),
-}
 
 # Composite student functions whose helpers are replaced by known-good ones when the composite
 # alone is graded, so that a failure names the composite, not the helper.

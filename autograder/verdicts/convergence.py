@@ -18,23 +18,10 @@ from typing import Any
 import torch
 
 from autograder.harness import datasets
+from autograder.harness.chapters import CHAPTERS
 from autograder.verdicts.registry import Fail, verdict
 
 THRESHOLDS_FILE = Path(__file__).with_name("thresholds.toml")
-
-# chapter -> (single-part checks, the parts of the end-to-end check); mirrors the scenario module
-# (verdicts never import scenarios).
-CHAPTERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "linear_regression": (("synthetic_data", "data_iter", "linreg", "squared_loss", "sgd"),
-                          ("synthetic_data", "data_iter", "linreg", "squared_loss", "sgd")),
-    "softmax_regression": (("softmax", "cross_entropy", "train_epoch_ch3"),
-                           ("softmax", "cross_entropy", "train_epoch_ch3", "sgd")),
-    "mlp": (("relu", "init_mlp_params", "mlp"),
-            ("relu", "init_mlp_params", "mlp", "train_epoch_ch3")),
-    "dropout": (("dropout_layer", "init_dropout_mlp_params", "dropout_mlp"),
-                ("relu", "dropout_layer", "init_dropout_mlp_params", "dropout_mlp", "train_epoch_ch3")),
-    "weight_decay": (("l2_penalty",), ("l2_penalty", "linreg", "squared_loss", "sgd")),
-}
 
 # part -> the check that trains with that part alone among reference parts
 SINGLE_CHECK = {name: f"convergence.{chapter}.{name}"
