@@ -26,6 +26,7 @@ class CheckSpec:
     points: float
     seed: int | None = None  # a fixed seed (convergence checks); None: the run's seed
     public: bool = False     # also run by `autograder check`, the students' own quick run
+    needs: tuple[str, ...] = ()  # main-value checks of the same function this one pays only after
 
     @property
     def exercise(self) -> str:
@@ -76,7 +77,8 @@ def parse_rubric(text: str, source: str = "rubric") -> Rubric:
             spec = CheckSpec(id=entry["id"], title=entry["title"],
                              functions=tuple(entry["functions"]), kind=entry["kind"],
                              points=float(entry["points"]), seed=entry.get("seed"),
-                             public=bool(entry.get("public", False)))
+                             public=bool(entry.get("public", False)),
+                             needs=tuple(entry.get("needs", ())))
         except KeyError as exc:
             raise RubricError(f"{source}: a check lacks {exc}") from None
         if spec.id in seen:
@@ -88,6 +90,12 @@ def parse_rubric(text: str, source: str = "rubric") -> Rubric:
             raise RubricError(f"{source}: check {spec.id} grades unknown functions {unknown}")
         seen.add(spec.id)
         specs.append(spec)
+    by_id = {spec.id: spec for spec in specs}
+    for spec in specs:
+        for need in spec.needs:
+            if need not in by_id or by_id[need].functions != spec.functions or need == spec.id:
+                raise RubricError(f"{source}: check {spec.id} needs {need!r}, which is not another "
+                                  "check of the same function")
     return Rubric(tuple(specs))
 
 

@@ -64,7 +64,9 @@ def _fill_raw_from(source: Path, root: Path) -> bool:
         dst = raw / name
         if dst.is_file():
             continue
-        tmp = dst.with_suffix(".part")
+        # A name of this process's own: parallel graders (pytest -n, grade-all --jobs) may fill the
+        # same cache at once, and each must rename a complete file of its own into place.
+        tmp = dst.with_name(f"{dst.name}.{os.getpid()}.part")
         opener = gzip.open if src.suffix == ".gz" else open
         with opener(src, "rb") as fin, open(tmp, "wb") as fout:
             shutil.copyfileobj(fin, fout)

@@ -86,11 +86,13 @@ def with_static_reading(rubric: Rubric, records: dict[str, CheckRecord],
         if check_id in records and records[check_id].passed:
             records[check_id] = dataclasses.replace(records[check_id], passed=False, message=message)
     return records
-    records = dict(records)
-    for function, message in failures.items():
-        check_id = passed[function]
-        records[check_id] = dataclasses.replace(records[check_id], passed=False, message=message)
-    return records
+
+
+def handed_over_messages(handed_over: dict[str, list[str]]) -> dict[str, str]:
+    """function -> why it earns nothing, for what the worker saw it hand its work to."""
+    return {function: f"while being graded it handed its work to {', '.join(what)}; the exercise "
+                      f"is to write {function} yourself, so it earns nothing"
+            for function, what in handed_over.items()}
 
 
 def make_runner(kind: str, submission: Path, data_root: Path, limits: Limits | None):
@@ -149,7 +151,8 @@ def _grade_folder(submission: Path, data_root: Path, *, seed: int | None, functi
         raise GradingError(str(exc)) from None
     records = with_static_reading(rubric, plugin.records, Path(submission))
     report = GradeReport(submission=str(submission), seed=seed,
-                       results=score_records(rubric, records),
+                       results=score_records(rubric, records,
+                                             handed_over_messages(plugin.handed_over)),
                        execution_time=time.perf_counter() - start, sandboxed=sandboxed,
                        load_errors=load_errors, load_seconds=load_seconds, load_notes=load_notes)
     report.worker_peak_rss_mb = float(getattr(active, "peak_rss_mb", 0.0))

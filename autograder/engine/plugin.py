@@ -4,6 +4,8 @@ Outcomes are read from pytest's hooks (``pytest_runtest_makereport``), never fro
 """
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from autograder.contract import FUNCTIONS
@@ -12,6 +14,14 @@ from autograder.rubric import Rubric
 from autograder.verdicts import Fail
 from autograder.engine.records import CheckRecord, training_curves
 from autograder.worker.outcome import ScenarioOutcome
+
+
+def _replaced(culprits: dict[str, str]) -> str:
+    """The clause saying which parts the end-to-end run took from the reference, and why."""
+    names = ", ".join(culprits)
+    why = "; ".join(f"{f} fails {c}" for f, c in culprits.items())
+    return (f"trained with the reference's {names} in place of yours, since yours already lost "
+            f"points on its own checks ({why})")
 
 
 class GradingPlugin:
@@ -24,6 +34,9 @@ class GradingPlugin:
         self._observations: dict[str, dict] = {}
         self._selected = set(rubric.ids)
         self._on_result = on_result
+        self.handed_over: dict[str, list[str]] = {}        # function -> what it handed its work to
+        self._charged: dict[str, tuple[str, ...]] = {}      # check -> the functions its result names
+        self._notes: dict[str, str] = {}                    # check -> a note on a passed check
 
     # -- pytest hooks -------------------------------------------------------------------------
     def pytest_configure(self, config):
@@ -44,7 +57,7 @@ class GradingPlugin:
         if check_id is None or report.when != "call":
             return
         if call.excinfo is None:
-            message, passed = "", True
+            message, passed = self._notes.get(check_id, ""), True
         elif isinstance(call.excinfo.value, Fail):
             message, passed = call.excinfo.value.message, False
         else:
@@ -57,7 +70,9 @@ class GradingPlugin:
             observation = call.excinfo.value.observation
         record = CheckRecord(check_id, passed, message, call.duration,
                              outcome.output if outcome else "",
-                             training_curves(observation) if check_id.startswith("convergence.") else {})
+                             training_curves(observation) if check_id.startswith("convergence.") else {},
+                             functions=self._charged.get(check_id),
+                             crashed=bool(outcome and outcome.error))
         self.records[check_id] = record
         if self._on_result:
             self._on_result(record)
@@ -71,11 +86,49 @@ class GradingPlugin:
         """Run the scenario of ``check_id`` through the runner, then its verdict here."""
         spec = self.rubric[check_id]
         seed = spec.seed if spec.seed is not None else self.seed
-        outcome = self.runner.run(check_id, seed)
+        culprits = self._culprits(spec) if len(spec.functions) > 1 else {}
+        if culprits and len(culprits) == len(spec.functions):
+            self._charged[check_id] = tuple(culprits)
+            raise Fail("not trained end to end: every part it needs fails its own checks ("
+                       + "; ".join(f"{f}: see {c}" for f, c in culprits.items())
+                       + "), so nothing of yours could be tried together; fix those first")
+        request = f"{check_id}~reference:{','.join(culprits)}" if culprits else check_id
+        outcome = dataclasses.replace(self.runner.run(request, seed), check_id=check_id)
         self._outcomes[check_id] = outcome
-        observation = judge(outcome, seed)
+        if culprits:
+            self._charged[check_id] = tuple(f for f in spec.functions if f not in culprits)
+        try:
+            observation = judge(outcome, seed, self._note_handed_over)
+        except Fail as exc:
+            if not culprits:
+                raise
+            failure = Fail(f"{_replaced(culprits)}, and the rest still did not train together: "
+                           f"{exc.message}", details=exc.details)
+            failure.observation = exc.observation
+            raise failure from None
+        if culprits:
+            self._notes[check_id] = (f"passed, not charged for {', '.join(culprits)}: "
+                                     f"{_replaced(culprits)}, and the rest of your parts trained "
+                                     "together")
         if check_id.startswith("convergence."):  # only training runs have curves worth keeping
             self._observations[check_id] = observation
+
+    def _culprits(self, spec) -> dict[str, str]:
+        """function -> its first failed single-part check, for the functions of a multi-part
+        check that already lost points alone (their own checks explain why the whole fails)."""
+        culprits: dict[str, str] = {}
+        for function in spec.functions:
+            for other in self.rubric.checks:
+                record = self.records.get(other.id)
+                if other.functions == (function,) and record is not None and not record.passed:
+                    culprits[function] = other.id
+                    break
+        return culprits
+
+    def _note_handed_over(self, found: dict[str, list[str]]) -> None:
+        for function, what in found.items():
+            seen = self.handed_over.setdefault(function, [])
+            seen.extend(w for w in what if w not in seen)
 
     @staticmethod
     def _check_id(item) -> str | None:

@@ -15,6 +15,8 @@ class CheckRecord:
     seconds: float
     student_output: str = ""
     curves: dict[str, list[float]] = field(default_factory=dict)
+    functions: tuple[str, ...] | None = None  # whom a failure is charged to, when not the rubric's
+    crashed: bool = False                     # the student's code raised, hung or died (no verdict)
 
 
 CURVE_KEYS = ("train_loss", "train_acc", "test_acc")

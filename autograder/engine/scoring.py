@@ -19,6 +19,7 @@ class CheckResult:
     seconds: float
     student_output: str = ""
     curves: dict[str, list[float]] = field(default_factory=dict)
+    functions: tuple[str, ...] = ()  # whom the check names (tags): the rubric's, or the culprits
 
     @property
     def status(self) -> str:
@@ -74,8 +75,12 @@ class GradeReport:
                 for name, rs in grouped.items()]
 
 
-def score_records(rubric: Rubric, records: dict[str, CheckRecord]) -> list[CheckResult]:
-    """Score every selected check; a failed from-scratch check zeroes the rest of its function."""
+def score_records(rubric: Rubric, records: dict[str, CheckRecord],
+                  disqualified: dict[str, str] | None = None) -> list[CheckResult]:
+    """Score every selected check, then apply the rules that keep one mistake from paying or
+    costing twice: a function that is not from scratch (its from-scratch check failed, or it
+    handed its work to a library shortcut or a known-good part, in ``disqualified``) earns nothing
+    on any of its checks, and a side-property check pays only once the checks it ``needs`` pass."""
     results = []
     for spec in rubric.checks:
         record = records.get(spec.id)
@@ -83,18 +88,28 @@ def score_records(rubric: Rubric, records: dict[str, CheckRecord]) -> list[Check
             record = CheckRecord(spec.id, False, "this check did not run", 0.0)
         results.append(CheckResult(spec, spec.points if record.passed else 0.0, record.passed,
                                    record.message, record.seconds, record.student_output,
-                                   record.curves))
-    not_from_scratch = {r.spec.functions[0]: r for r in results
-                        if r.spec.kind == "from_scratch" and not r.passed and r.message
-                        and "not implemented yet" not in r.message}
+                                   record.curves, record.functions or spec.functions))
+    not_from_scratch = dict(disqualified or {})
+    for r in results:
+        record = records.get(r.spec.id)
+        if r.spec.kind == "from_scratch" and not r.passed and record is not None \
+                and not record.crashed:
+            not_from_scratch.setdefault(r.spec.functions[0],
+                                        f"it is not written from scratch (see {r.spec.id})")
+    raw = {r.spec.id: r for r in results}
     scored = []
     for result in results:
-        culprit = not_from_scratch.get(result.spec.functions[0])
-        if (culprit and result.passed and len(result.spec.functions) == 1
-                and result.spec.kind != "from_scratch"):
+        function = result.spec.functions[0] if len(result.spec.functions) == 1 else None
+        why = not_from_scratch.get(function) if function else None
+        failed_needs = [n for n in result.spec.needs if n in raw and not raw[n].passed]
+        if why and result.passed:
+            result = dataclasses.replace(result, score=0.0, passed=False,
+                                         message=f"no points for {function}: {why}")
+        elif result.passed and failed_needs:
             result = dataclasses.replace(
                 result, score=0.0, passed=False,
-                message=f"no points for {result.spec.functions[0]}: it is not written "
-                        f"from scratch (see {culprit.spec.id})")
+                message=f"no points yet: this side property pays only once {function}'s main "
+                        f"values are right, and {failed_needs[0]} fails")
         scored.append(result)
     return scored
+

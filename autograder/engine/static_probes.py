@@ -34,7 +34,11 @@ PROBING_ATTRIBUTES: dict[str, frozenset[str] | None] = {
     "inspect": frozenset({"stack", "currentframe", "getouterframes", "getframeinfo", "trace"}),
     "threading": frozenset({"settrace", "setprofile"}),
     "builtins": None,
+    # switching off the worker's watch of torch calls (a TorchFunctionMode, worker/watch.py)
+    "torch": frozenset({"_C", "overrides"}),
 }
+# submodules whose import alone switches the watch off or reaches under it
+PROBING_SUBMODULES = ("torch._C", "torch.overrides", "torch.utils._python_dispatch")
 # attributes that only frame- and object-walking code uses, on any object
 PROBING_DUNDERS = frozenset({"f_back", "f_locals", "f_globals", "tb_frame", "gi_frame",
                              "__subclasses__", "__globals__", "__builtins__", "cr_frame"})
@@ -64,6 +68,9 @@ def probes_in(source: str) -> list[tuple[str, int]]:
                        else [node.module or ""])
             for module in modules:
                 top = module.split(".")[0]
+                if module.startswith(PROBING_SUBMODULES):
+                    found.append((f"import {module}", node.lineno))
+                    continue
                 if top in PROBING_ATTRIBUTES and PROBING_ATTRIBUTES[top] is None:
                     found.append((f"import {module}", node.lineno))
                 elif isinstance(node, ast.ImportFrom) and top in PROBING_ATTRIBUTES:

@@ -28,7 +28,7 @@ def to_results_json(report: GradeReport) -> dict[str, Any]:
             "max_score": result.spec.points,
             "status": result.status,
             "output": output,
-            "tags": list(result.spec.functions),
+            "tags": list(result.functions or result.spec.functions),
             "visibility": "visible",
             "extra_data": {"check_id": result.spec.id, "kind": result.spec.kind,
                            "seconds": round(result.seconds, 4)},

@@ -31,14 +31,25 @@ ISOLATE: dict[str, dict[str, Any]] = {
 _INDIRECT = {"relu", "dropout_layer"}
 
 
-def _run(student, seed: int, chapter: str, names: tuple[str, ...], *, end_to_end: bool) -> dict:
-    overrides = {name: getattr(student, name) for name in names
-                 if not (end_to_end and name in _INDIRECT and chapter in ("mlp", "dropout"))}
+_COMPOSITE = {"mlp": "mlp", "dropout": "dropout_mlp"}
+
+
+def _run(student, seed: int, chapter: str, names: tuple[str, ...], *, end_to_end: bool,
+         reference: tuple[str, ...] = ()) -> dict:
+    """Train ``chapter`` with the student's ``names``, except those in ``reference`` (parts that
+    failed their own checks, replaced by known-good ones in the end-to-end rerun)."""
+    students = tuple(n for n in names if n not in reference)
+    through_composite = end_to_end and _COMPOSITE.get(chapter) in students
+    overrides = {name: getattr(student, name) for name in students
+                 if not (through_composite and name in _INDIRECT)}
     isolate = contextlib.nullcontext()
     if not end_to_end and names[0] in ISOLATE:
         isolate = student.swapped("mlp", **ISOLATE[names[0]])
+    elif through_composite and set(reference) & _INDIRECT:
+        isolate = student.swapped("mlp", **{n: getattr(ref, n) for n in reference if n in _INDIRECT})
     parts = ref.assemble(overrides)
-    obs: dict[str, Any] = {"chapter": chapter, "student_parts": list(names)}
+    obs: dict[str, Any] = {"chapter": chapter, "student_parts": list(students),
+                           "reference_parts": list(reference)}
     with isolate:
         try:
             result = _train(student, seed, chapter, parts, end_to_end)
@@ -86,8 +97,8 @@ def observe_all(obs: dict) -> dict:
 
 
 def _register(chapter: str, component: str, names: tuple[str, ...], end_to_end: bool) -> None:
-    def run(student, seed):
-        return _run(student, seed, chapter, names, end_to_end=end_to_end)
+    def run(student, seed, reference: tuple[str, ...] = ()):
+        return _run(student, seed, chapter, names, end_to_end=end_to_end, reference=reference)
 
     run.__name__ = f"convergence_{chapter}_{component}"
     run.__doc__ = (f"Train {chapter} with the student's {', '.join(names)}"

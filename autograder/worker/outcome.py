@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The key under which a scenario's observation carries what the worker saw graded functions hand
+# their work to (worker/watch.py); the trusted side takes it out before the verdict (engine/judge.py).
+WATCH_KEY = "__watch__"
+
 
 @dataclass(frozen=True)
 class ScenarioOutcome:
