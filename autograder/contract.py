@@ -17,3 +17,35 @@ FUNCTIONS: tuple[str, ...] = tuple(MODULE_OF)
 
 # First line of a module the grader wrote from a notebook: the worker then runs definitions only.
 NOTEBOOK_HEADER = "# d2l-autograder: converted from"
+
+# The signatures the grader calls, as in solutions/ (a test keeps them equal), for the messages
+# about a wrong signature: "the grader calls sgd(params, lr, batch_size); yours is sgd(params, lr)".
+SIGNATURES: dict[str, str] = {
+    "synthetic_data": "(w, b, num_examples)",
+    "data_iter": "(batch_size, features, labels)",
+    "linreg": "(X, w, b)",
+    "squared_loss": "(y_hat, y)",
+    "sgd": "(params, lr, batch_size)",
+    "load_array": "(data_arrays, batch_size, is_train=True)",
+    "softmax": "(X)",
+    "cross_entropy": "(y_hat, y)",
+    "accuracy": "(y_hat, y)",
+    "Accumulator": "(n)",
+    "Accumulator.add": "(self, *args)",
+    "Accumulator.reset": "(self)",
+    "Accumulator.__getitem__": "(self, idx)",
+    "evaluate_accuracy": "(net, data_iter)",
+    "train_epoch_ch3": "(net, train_iter, loss, updater)",
+    "get_fashion_mnist_labels": "(labels)",
+    "load_data_fashion_mnist": "(batch_size, resize=None)",
+    "relu": "(X)",
+    "init_mlp_params": "(num_inputs, num_hiddens, num_outputs)",
+    "mlp": "(X, params)",
+    "dropout_layer": "(X, dropout)",
+    "init_dropout_mlp_params": "(num_inputs, num_hiddens1, num_hiddens2, num_outputs)",
+    "dropout_mlp": "(X, params, dropout1, dropout2, training=True)",
+    "l2_penalty": "(w)",
+    "l1_loss": "(y_hat, y)",
+    "huber_loss": "(y_hat, y, delta=1.0)",
+    "get_k_fold_data": "(k, i, X, y)",
+}

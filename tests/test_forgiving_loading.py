@@ -88,7 +88,7 @@ def broken_everywhere(tmp_path_factory):
         "for epoch in range(10):  # <train>\n"
         "    train_epoch_ch3(net, train_iter, cross_entropy, updater)\n"))
     edit(pkg / "mlp.py", "import torch\n",
-         "import torch\nfrom d2l import torch as d2l  # <d2l>\n"
+         "import torch\nimport d2lzh_pytorch as d2l  # <d2l> (the older book's package: not here)\n"
          "from numpy.lib.polynomial import roots  # <roots>\n")
     (pkg / "mlp.py").write_text((pkg / "mlp.py").read_text() + (
         "\n\ndef dropout_layer(X, dropout):  # <uses-d2l>\n"
@@ -206,7 +206,7 @@ def _notebook(path: Path) -> None:
     nb.cells = [
         new_markdown_cell("# Multilayer perceptrons"),
         new_code_cell("%matplotlib inline\n!pip install d2l==1.0.3\nimport torch\n"
-                      "from d2l import torch as d2l"),                                   # cell 2
+                      "import d2lzh_pytorch as d2l"),                                    # cell 2
         new_code_cell("def relu(X):\n    return X   # a first try, fixed below"),       # cell 3
         new_code_cell("batch_size = 256\ntrain_iter, test_iter = d2l.load_data_fashion_mnist(batch_size)"),
         new_code_cell(definitions),                                                     # cell 5
@@ -227,7 +227,7 @@ def test_a_notebook_runs_definitions_only_and_later_definitions_win(tmp_path):
     notes = report.load_notes["mlp"]
     assert "converted from mlp.ipynb" in notes[0]
     text = "\n".join(notes)
-    assert "cell 2, line 4: `from d2l import torch as d2l` failed" in text
+    assert "cell 2, line 4: `import d2lzh_pytorch as d2l` failed" in text
     assert "cell 4, line 2 loads or downloads data" in text
     assert "cell 6, line 1 runs a loop" in text and "cell 6, line 3 trains a model" in text
     assert "cell 7, line 1" in text

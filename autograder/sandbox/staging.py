@@ -10,7 +10,8 @@ import tempfile
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1]
-WORKER_SIDE = ("__init__.py", "contract.py", "worker", "scenarios", "inputs", "harness", "data")
+WORKER_SIDE = ("__init__.py", "contract.py", "worker", "scenarios", "inputs", "harness", "data",
+               "book")   # book/: the grader's own `d2l`, which student code may import
 NEVER = ("verdicts", "engine", "rubric.toml", "rubric.py", "hidden_tests", "reports", "cli.py",
          "build", "sandbox")
 

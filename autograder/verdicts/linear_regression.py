@@ -467,7 +467,9 @@ def sgd_zeroes_grads(obs, seed):
         if close(grad, before):
             raise Fail(f"sgd did not zero the gradients: {name}.grad is still {show(grad)} after "
                        "the update, so the next backward() adds onto it; call param.grad.zero_() "
-                       "after updating each parameter (setting param.grad = None is accepted too)")
+                       "after updating each parameter (setting param.grad = None is accepted too). "
+                       "The older book zeroed the gradients in its training loop; this contract, "
+                       "like the current book, puts it in sgd")
         raise Fail(f"after sgd {name}.grad is {show(grad)}, expected zeros (param.grad.zero_()) "
                    "or None")
 

@@ -15,6 +15,7 @@ from autograder.scenarios import all_scenarios
 from autograder.worker.outcome import ScenarioOutcome
 from autograder.worker.loader import StudentCode, StudentCodeError, describe_exception
 from autograder.worker.transport import TransportError, encode
+from autograder.worker.watch import WATCH_KEY, watching
 
 _OUTPUT_TAIL = 2000
 OUTPUT_LIMIT = 8 * 2**20  # characters a scenario may print before printing raises
@@ -64,17 +65,31 @@ def _raising_function(exc: BaseException, student: StudentCode) -> str:
     return name
 
 
+def parse_request(check_id: str) -> tuple[str, dict]:
+    """A check id and the options of its request: ``convergence.mlp.all~reference:relu,mlp``
+    asks for the end-to-end run with the known-good ``relu`` and ``mlp`` in place of the
+    student's (the trusted side's rerun once those parts failed their own checks)."""
+    base, _, rest = check_id.partition("~")
+    if rest.startswith("reference:"):
+        return base, {"reference": tuple(n for n in rest[len("reference:"):].split(",") if n)}
+    return base, {}
+
+
 def run_scenario(student: StudentCode, check_id: str, seed: int) -> ScenarioOutcome:
     """Run the scenario of ``check_id``; never raises for anything student code does."""
-    scenario = all_scenarios()[check_id]
+    base_id, options = parse_request(check_id)
+    scenario = all_scenarios()[base_id]
     out = BoundedOutput()
     start = time.perf_counter()
     cwd = os.getcwd()
     error, payload = None, None
     try:
         seed_everything(seed)
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-            observation = scenario(student, seed)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out), \
+                watching(student) as handed_over:
+            observation = scenario(student, seed, **options)
+        if handed_over and isinstance(observation, dict):
+            observation = {**observation, WATCH_KEY: handed_over}
         payload = encode(observation)
     except StudentCodeError as exc:
         error = str(exc)
@@ -85,7 +100,7 @@ def run_scenario(student: StudentCode, check_id: str, seed: int) -> ScenarioOutc
     except TransportError as exc:
         error = f"the result could not be read back: {exc}"
     except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt: all the student's
-        error = describe_exception(exc, student.package_dir)
+        error = describe_exception(exc, student.package_dir, check_id=check_id, student=student)
     finally:
         with contextlib.suppress(OSError):
             os.chdir(cwd)

@@ -6,6 +6,10 @@ first imported as usual, within a time budget. When that fails, hangs or runs lo
 loop, a download, ``input()``, a syntax error, a stale import), only its imports, definitions and
 constants are run (``forgiving.py``), so each function still gets graded; notebook conversions
 get definitions only straight away. What was left out is in ``StudentCode.load_notes``.
+
+The book's habits work as written: ``from d2l import torch as d2l`` finds the grader's own
+``d2l`` (``autograder/book``), any Fashion-MNIST root reads the grader's copy (``book_data``), and
+a contract name rebound after its ``def`` grades the function defined (``rebinding``).
 """
 from __future__ import annotations
 
@@ -24,17 +28,21 @@ from pathlib import Path
 from types import ModuleType
 
 from autograder.contract import MODULE_OF, MODULES
+from autograder.worker import book_data
 from autograder.worker.budget import Deadline, LoadTimeout, paused, time_budget
 from autograder.worker.errors import describe_exception, exception_text, module_line, student_frame
 from autograder.worker.forgiving import LoadNotes, hoist_missing, run_definitions, statement_start
 from autograder.worker.patching import temporarily_set
 from autograder.worker.notebook_source import Locator, is_converted_notebook, notebook_names
-from autograder.worker.source_split import read_source
+from autograder.worker.rebinding import restore_rebound
+from autograder.worker.source_split import parse_forgiving, read_source
 
 __all__ = ["PACKAGE", "StudentCode", "StudentCodeError", "SubmissionError", "describe_exception",
            "find_package_dir", "load_student_code", "student_frame", "unload_student_code"]
 
 PACKAGE = "exercises"
+BOOK_DIR = str(Path(__file__).resolve().parents[1] / "book")   # holds the grader's `d2l` package
+BOOK_PACKAGE = "d2l"
 TOTAL_BUDGET_S = 40.0      # loading all modules; the worker passes what its load timeout leaves
 IMPORT_BUDGET_S = 8.0      # a plain import of one module, top-level code included
 FALLBACK_BUDGET_S = 6.0    # running one module's definitions only
@@ -169,6 +177,7 @@ class _Session:
                 plain, fallback = self.budgets(short)
                 self.pending.discard(short)
                 self._load(loader, module, path, source, bad_lines, notes, plain, fallback)
+                self.after_load(module, path, source, bad_lines, notes, short)
         finally:
             if os.getcwd() != cwd:
                 os.chdir(cwd)
@@ -178,6 +187,23 @@ class _Session:
             for name, reason in notes.unavailable.items():
                 if name in MODULES[short]:
                     self.code.unavailable.setdefault(name, reason)
+
+    def after_load(self, module: ModuleType, path: Path, source: str, bad_lines: dict[int, str],
+                   notes: LoadNotes, short: str) -> None:
+        """The book's habits, once the module has run: a contract name rebound after its ``def``
+        gets that definition back; the Fashion-MNIST roots the module passes are noted."""
+        try:
+            try:
+                tree = ast.parse(source, filename=str(path))
+            except (SyntaxError, ValueError):
+                tree = ast.Module(body=parse_forgiving(source, str(path), bad_lines).statements,
+                                  type_ignores=[])
+            where = Locator(source).where
+            notes.lines.extend(restore_rebound(module, tree, path, MODULES[short], where))
+            if "FashionMNIST" in source:
+                notes.lines.extend(book_data.root_notes(tree))
+        except Exception as exc:  # noqa: BLE001 - never lose a loaded module over a note
+            notes.lines.append(f"rebound names and data roots could not be checked ({exception_text(exc)})")
 
     def warm_up(self, source: str) -> None:
         """Import the big libraries the module names (torchvision, matplotlib...) before its
@@ -301,9 +327,10 @@ class _SubmissionFinder(importlib.abc.MetaPathFinder):
 
 
 def _purge(names) -> dict[str, ModuleType]:
+    """Forget the submission's modules, and the grader's ``d2l`` (student code may have changed it)."""
     removed = {}
     for key in list(sys.modules):
-        if key in names or key.split(".")[0] == PACKAGE:
+        if key in names or key.split(".")[0] in (PACKAGE, BOOK_PACKAGE):
             removed[key] = sys.modules.pop(key)
     return removed
 
@@ -344,7 +371,10 @@ def load_student_code(path: Path, budget_s: float = TOTAL_BUDGET_S,
     code = StudentCode(package_dir=package_dir)
     _purge(set(MODULES))
     importlib.invalidate_caches()
-    sys.path[:0] = [str(package_dir.parent), str(package_dir)]
+    # The grader's d2l comes first: a copy of the real package in the submission would need
+    # matplotlib, pandas and the network, and would hide what the book's helpers are.
+    sys.path[:0] = [BOOK_DIR, str(package_dir.parent), str(package_dir)]
+    _patch_book_data()
     session = _Session(code, budget_s, definitions_only)
     finder = _SubmissionFinder(session, package_dir)
     sys.meta_path.insert(0, finder)
@@ -371,9 +401,22 @@ def load_student_code(path: Path, budget_s: float = TOTAL_BUDGET_S,
     return code
 
 
+def _patch_book_data() -> None:
+    """Let any Fashion-MNIST root read the grader's copy (once the worker knows where it is)."""
+    from autograder.harness import datasets
+
+    try:
+        root = datasets.data_root()
+    except RuntimeError:   # loaded outside a runner: the data root is not configured
+        return
+    book_data.install(root)
+
+
 def unload_student_code(code: StudentCode) -> None:
-    """Undo ``load_student_code``: drop the modules and the path entries it added."""
+    """Undo ``load_student_code``: drop the modules and the path entries it added, and put
+    torchvision's FashionMNIST back."""
     _purge(set(MODULES))
-    for entry in (str(code.package_dir.parent), str(code.package_dir)):
+    book_data.uninstall()
+    for entry in (BOOK_DIR, str(code.package_dir.parent), str(code.package_dir)):
         if entry in sys.path:
             sys.path.remove(entry)  # the first occurrence: the one load_student_code inserted
