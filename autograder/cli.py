@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from autograder.contract import FUNCTIONS
+from autograder.sandbox.limits import TIMEOUT_FLOOR_S, TIMEOUT_MULTIPLE, TRAINING_TIMEOUT_FLOOR_S
 
 EXIT_USAGE = 2
 
@@ -60,7 +61,12 @@ def _grading_options(command):
                      help="Folder with the Fashion-MNIST files (default: $D2L_AUTOGRADER_DATA, then "
                           "Debian's dataset-fashion-mnist, then a download)."),
         click.option("--timeout", type=click.FloatRange(min=1), default=60, show_default=True,
-                     help="Wall-clock seconds one check may take before its worker is stopped."),
+                     help="The most wall-clock seconds any one check may take before its worker is "
+                          "stopped. Each check's own limit comes from the reference solutions' "
+                          f"measured time for it: {TIMEOUT_MULTIPLE:g}x that, at least "
+                          f"{TIMEOUT_FLOOR_S:g} s ({TRAINING_TIMEOUT_FLOOR_S:g} s for a training run), "
+                          "capped at this value. Once a function has timed out, its later "
+                          "checks, and the training runs that use it, fail at once."),
         click.option("--memory", type=click.IntRange(min=256), default=2048, show_default=True,
                      help="Megabytes of memory the worker may use."),
         click.option("--unsafe-no-sandbox", is_flag=True,

@@ -4,19 +4,30 @@
     PYTHONPATH=. .venv/bin/python bench/calibrate.py --seeds 100 --broken
     PYTHONPATH=. .venv/bin/python bench/calibrate.py --write         # rewrite thresholds.toml
 
+    PYTHONPATH=. .venv/bin/python bench/calibrate.py --catalogue     # + the catalogue's mistakes
+
 Prints min/mean/max per chapter and the suggested pass marks: for the Fashion-MNIST chapters the
 lower of (the reference minimum minus 0.05) and (the reference mean minus 6.5 standard deviations),
 rounded down to 0.01, so that a correct implementation, whose random numbers differ from the
 reference's, practically never fails; the weight-decay bound is twice the largest ||w|| the
-reference reaches; linear regression keeps the fixed 1e-2 tolerance. ``--broken`` also trains with classic broken parts (zero
-initialisation, a cross-entropy without its minus sign, SGD climbing the gradient, ...) to show
-that the pass marks separate them. ``--write`` stores the pass marks and the measured statistics
-in autograder/verdicts/thresholds.toml, which the verdicts read.
+reference reaches; linear regression keeps the fixed 1e-2 tolerance.
+
+A chapter whose parts may be right in more than one way is calibrated for each (REFERENCE_RUNS):
+init_dropout_mlp_params may draw its weights with any std from the book's 0.01 to 0.1, so the
+dropout chapter runs both ends, and its pass mark is the lowest of the two ends' marks.
+
+``--broken`` also trains with classic broken parts (zero initialisation, a cross-entropy without
+its minus sign, SGD climbing the gradient, ...) to show that the pass marks separate them;
+``--catalogue`` does the same with every mistake of tests/catalogue/ that replaces one of a
+chapter's single parts (most of them are meant to be caught by their own function's checks, not
+by training). ``--write`` stores the pass marks and the measured statistics in
+autograder/verdicts/thresholds.toml, which the verdicts read.
 """
 from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import math
 import multiprocessing
 import os
@@ -51,11 +62,13 @@ def _zeros_mlp_init(num_inputs, num_hiddens, num_outputs):
             torch.zeros(num_outputs, requires_grad=True)]
 
 
-def _small_dropout_init(num_inputs, h1, h2, num_outputs):
+def _dropout_init(num_inputs, h1, h2, num_outputs, *, std, uniform=False):
+    """init_dropout_mlp_params with weights from N(0, std^2) (or uniform on [0, std))."""
     sizes = [num_inputs, h1, h2, num_outputs]
     params = []
     for a, b in zip(sizes[:-1], sizes[1:]):
-        params += [(torch.randn(a, b) * 0.01).requires_grad_(), torch.zeros(b, requires_grad=True)]
+        W = torch.rand(a, b) * std if uniform else torch.randn(a, b) * std
+        params += [W.requires_grad_(), torch.zeros(b, requires_grad=True)]
     return params
 
 
@@ -135,11 +148,65 @@ BROKEN: dict[str, tuple[str, dict]] = {
     "softmax: train_epoch_ch3 never updates": ("softmax_regression", {"train_epoch_ch3": _no_update_epoch}),
     "mlp: zero init": ("mlp", {"init_mlp_params": _zeros_mlp_init}),
     "mlp: relu is identity (linear model)": ("mlp", {"relu": _identity}),
-    "dropout: init N(0, 0.01^2)": ("dropout", {"init_dropout_mlp_params": _small_dropout_init}),
+    "dropout: zero init": ("dropout", {"init_dropout_mlp_params": functools.partial(_dropout_init, std=0.0)}),
+    "dropout: init N(0, 0.001^2)": ("dropout", {"init_dropout_mlp_params": functools.partial(_dropout_init, std=0.001)}),
+    "dropout: init N(0, 1)": ("dropout", {"init_dropout_mlp_params": functools.partial(_dropout_init, std=1.0)}),
+    "dropout: init uniform [0, 0.01)": ("dropout", {"init_dropout_mlp_params": functools.partial(
+        _dropout_init, std=0.01, uniform=True)}),
     "dropout: keeps with probability p": ("dropout", {"dropout_layer": _dropout_keep_p}),
     "weight_decay: penalty detached (float)": ("weight_decay", {"l2_penalty": _l2_detached}),
     "weight_decay: penalty uses the mean": ("weight_decay", {"l2_penalty": _l2_mean}),
 }
+
+
+# --- the reference runs -------------------------------------------------------------------------
+
+# The ends of the std range that init_dropout_mlp_params may use (its docstring, the verdict
+# init_dropout_mlp_params.weight_distribution): the recipe must train both.
+DROPOUT_INIT_STDS = (0.01, 0.1)
+
+# chapter -> label -> the parts that differ from the reference parts, one entry per correct way to
+# write the chapter's parts that the pass mark must accept.
+REFERENCE_RUNS: dict[str, dict[str, dict]] = {chapter: {"reference": {}} for chapter in recipes.RECIPES}
+REFERENCE_RUNS["dropout"] = {
+    f"reference, init std {std:g}": {"init_dropout_mlp_params": functools.partial(_dropout_init, std=std)}
+    for std in DROPOUT_INIT_STDS}
+
+
+def _catalogue() -> dict[str, tuple[str, str, str, str]]:
+    """label -> (chapter, part, module, source) for each catalogue mistake that replaces a single
+    part of a chapter's convergence checks."""
+    from autograder.harness.chapters import CHAPTERS
+    from tests.catalogue import all_entries
+
+    mistakes, _ = all_entries()
+    out = {}
+    for m in mistakes:
+        for chapter, (singles, _) in CHAPTERS.items():
+            if m.function in singles:
+                out[f"catalogue {m.id} ({chapter})"] = (chapter, m.function, m.module, m.source)
+    return out
+
+
+def _catalogue_part(module: str, source: str, part: str):
+    """The mistake's definition, run as the catalogue runs it: appended to the solution module."""
+    import importlib
+    import textwrap
+
+    namespace = dict(vars(importlib.import_module(f"solutions.{module}")))
+    exec(textwrap.dedent(source), namespace)  # noqa: S102 - our own catalogue
+    return namespace[part]
+
+
+def overrides_for(chapter: str, label: str) -> dict:
+    if label in REFERENCE_RUNS.get(chapter, {}):
+        return REFERENCE_RUNS[chapter][label]
+    if label in BROKEN:
+        return BROKEN[label][1]
+    if label.startswith("catalogue "):
+        _, part, module, source = _catalogue()[label]
+        return {part: _catalogue_part(module, source, part)}
+    return {}
 
 
 # --- measuring ----------------------------------------------------------------------------------
@@ -162,12 +229,17 @@ def _init_worker(root: str) -> None:
 
 def run_job(job):
     chapter, seed, label = job
-    overrides = BROKEN[label][1] if label in BROKEN else {}
     kwargs = {"lambd": 0.0} if label == "no weight decay" else {}
     start = time.perf_counter()
     try:
-        result = recipes.RECIPES[chapter](ref.assemble(overrides), seed, **kwargs)
+        result = recipes.RECIPES[chapter](ref.assemble(overrides_for(chapter, label)), seed, **kwargs)
         out = metric(chapter, result)
+        if chapter in ("softmax_regression", "mlp", "dropout"):
+            # what the verdict judges: the accuracy of the returned weights, measured by the book's
+            # model (for reference parts the same as the recipe's own test accuracy)
+            from autograder.verdicts.convergence import trusted_test_accuracy
+            trusted = trusted_test_accuracy(chapter, result.get("final_params"))
+            out["test_acc"] = math.nan if trusted is None else trusted
     except Exception as exc:  # noqa: BLE001 - a broken part may crash; report it
         out = {"error": f"{type(exc).__name__}: {exc}"[:100]}
     return chapter, seed, label, out, time.perf_counter() - start
@@ -181,26 +253,36 @@ def summarise(values: list[float]) -> tuple[float, float, float, float]:
         (statistics.stdev(finite) if len(finite) > 1 else 0.0)
 
 
-def suggest(stats: dict) -> dict:
-    """Pass marks from the reference statistics."""
+def suggest(stats: dict, runs: dict) -> dict:
+    """Pass marks from the reference statistics: for a chapter calibrated several ways (``runs``:
+    chapter -> label -> statistics), the lowest of their marks."""
     out = {}
     for chapter in ("softmax_regression", "mlp", "dropout"):
-        lo, mean, _, sd = stats[chapter]["test_acc"]
-        out[chapter] = math.floor(min(lo - ACCURACY_MARGIN, mean - Z * sd) * 100) / 100
+        marks = []
+        for per_label in runs[chapter].values():
+            lo, mean, _, sd = per_label["test_acc"]
+            marks.append(min(lo - ACCURACY_MARGIN, mean - Z * sd))
+        out[chapter] = math.floor(min(marks) * 100) / 100
     out["linear_regression"] = LINREG_TOLERANCE
     hi = stats["weight_decay"]["w_norm"][2]
     out["weight_decay"] = round(WEIGHT_DECAY_FACTOR * hi, 2)
     return out
 
 
-def write_thresholds(stats, nodecay, suggested, seeds, seconds) -> None:
+def write_thresholds(stats, runs, nodecay, suggested, seeds, seconds) -> None:
     today = datetime.date.today().isoformat()
-    host = (f"{platform.machine()}, {multiprocessing.cpu_count()} cores, torch {torch.__version__}, "
-            f"load average {LOAD_AT_START:.1f} when started (run times grow with other jobs' load)")
+    host = f"{platform.machine()}, {multiprocessing.cpu_count()} cores, torch {torch.__version__}"
 
-    def line(chapter, key, fmt=".4f"):
-        lo, mean, hi, sd = stats[chapter][key]
-        return f"# {key}: min {lo:{fmt}}  mean {mean:{fmt}}  max {hi:{fmt}}  sd {sd:{fmt}}"
+    def line(chapter, key, fmt=".4f", label=None):
+        lo, mean, hi, sd = (stats[chapter] if label is None else runs[chapter][label])[key]
+        where = "" if label is None else f"{label.removeprefix('reference, ')}: "
+        return f"# {where}{key}: min {lo:{fmt}}  mean {mean:{fmt}}  max {hi:{fmt}}  sd {sd:{fmt}}"
+
+    def lines(chapter, key):
+        labels = list(runs[chapter])
+        if labels == ["reference"]:
+            return [line(chapter, key)]
+        return [line(chapter, key, label=label) for label in labels]
 
     def t(chapter):
         lo, mean, hi, _ = seconds[chapter]
@@ -211,8 +293,12 @@ def write_thresholds(stats, nodecay, suggested, seeds, seconds) -> None:
         "# Pass marks of the convergence checks, read by autograder/verdicts/convergence.py.",
         "# Written by bench/calibrate.py from the reference parts (autograder/harness/reference_parts.py)",
         f"# on {today}, {host}; {seed_text}.",
+        f"# Load average {LOAD_AT_START:.1f} when started: run times grow with other jobs' load.",
         f"# Accuracy pass marks: min(reference min - {ACCURACY_MARGIN}, reference mean - {Z} sd), rounded down; the",
-        f"# weight-decay bound is {WEIGHT_DECAY_FACTOR:g} x the largest reference ||w||.",
+        f"# weight-decay bound is {WEIGHT_DECAY_FACTOR:g} x the largest reference ||w||. The dropout chapter is",
+        "# calibrated at both ends of the init std a correct init_dropout_mlp_params may use ("
+        f"{' and '.join(f'{s:g}' for s in DROPOUT_INIT_STDS)}):",
+        "# its pass mark is the lower of the two ends' marks, its reference range spans both.",
         "",
         "[linear_regression]",
         line("linear_regression", "w_error", ".2e"),
@@ -227,8 +313,8 @@ def write_thresholds(stats, nodecay, suggested, seeds, seconds) -> None:
         lo, mean, hi, _ = stats[chapter]["test_acc"]
         parts += [
             f"[{chapter}]",
-            line(chapter, "test_acc"),
-            line(chapter, "final_train_loss"),
+            *lines(chapter, "test_acc"),
+            *lines(chapter, "final_train_loss"),
             t(chapter),
             f"pass_test_accuracy = {suggested[chapter]:.2f}",
             f"reference_min = {math.floor(lo * 100) / 100:.2f}",
@@ -261,17 +347,23 @@ def main(argv=None) -> int:
     parser.add_argument("--procs", type=int, default=2)
     parser.add_argument("--broken", action="store_true", help="also measure classic broken parts")
     parser.add_argument("--broken-seeds", type=int, default=5)
+    parser.add_argument("--catalogue", action="store_true",
+                        help="also train with each catalogue mistake of a chapter's single parts")
     parser.add_argument("--write", action="store_true", help=f"rewrite {THRESHOLDS.relative_to(REPO)}")
     args = parser.parse_args(argv)
 
     from autograder.data import locate_fashion_mnist
     root = str(locate_fashion_mnist(allow_download=False))
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
-    jobs = [(chapter, s, "reference") for chapter in recipes.RECIPES for s in seeds]
+    jobs = [(chapter, s, label) for chapter in recipes.RECIPES for label in REFERENCE_RUNS[chapter]
+            for s in seeds]
     jobs += [("weight_decay", s, "no weight decay") for s in seeds]
     if args.broken:
         jobs += [(chapter, s, label) for label, (chapter, _) in BROKEN.items()
                  for s in range(args.broken_seeds)]
+    catalogue = _catalogue() if args.catalogue else {}
+    jobs += [(chapter, s, label) for label, (chapter, *_) in catalogue.items()
+             for s in range(args.broken_seeds)]
     global LOAD_AT_START
     LOAD_AT_START = os.getloadavg()[0]
     start = time.perf_counter()
@@ -283,50 +375,66 @@ def main(argv=None) -> int:
     times: dict[str, list[float]] = {}
     for chapter, seed, label, out, secs in results:
         by.setdefault((chapter, label), []).append(out)
-        if label == "reference":
+        if label in REFERENCE_RUNS[chapter]:
             times.setdefault(chapter, []).append(secs)
 
-    stats, seconds = {}, {}
+    stats, runs, seconds = {}, {}, {}
     print(f"reference parts, {len(seeds)} seeds ({seeds[0]}..{seeds[-1]}), {args.procs} processes, "
           f"{elapsed:.0f} s")
     for chapter in recipes.RECIPES:
-        rows = by[(chapter, "reference")]
-        errors = [r["error"] for r in rows if "error" in r]
-        if errors:
-            print(f"  {chapter}: {len(errors)} runs raised, e.g. {errors[0]}")
-            return 1
-        stats[chapter] = {k: summarise([r[k] for r in rows]) for k in rows[0]}
+        all_rows = []
+        runs[chapter] = {}
+        for label in REFERENCE_RUNS[chapter]:
+            rows = by[(chapter, label)]
+            errors = [r["error"] for r in rows if "error" in r]
+            if errors:
+                print(f"  {chapter} ({label}): {len(errors)} runs raised, e.g. {errors[0]}")
+                return 1
+            runs[chapter][label] = {k: summarise([r[k] for r in rows]) for k in rows[0]}
+            all_rows += rows
+            name = chapter if label == "reference" else f"{chapter} ({label.removeprefix('reference, ')})"
+            for key, (lo, mean, hi, sd) in runs[chapter][label].items():
+                print(f"  {name:28s} {key:18s} min {lo:.4g}  mean {mean:.4g}  max {hi:.4g}  sd {sd:.3g}")
+        stats[chapter] = {k: summarise([r[k] for r in all_rows]) for k in all_rows[0]}
         seconds[chapter] = summarise(times[chapter])
-        for key, (lo, mean, hi, sd) in stats[chapter].items():
-            print(f"  {chapter:20s} {key:18s} min {lo:.4g}  mean {mean:.4g}  max {hi:.4g}  sd {sd:.3g}")
         lo, mean, hi, _ = seconds[chapter]
-        print(f"  {chapter:20s} {'seconds':18s} min {lo:.2f}  mean {mean:.2f}  max {hi:.2f}")
+        print(f"  {chapter:28s} {'seconds':18s} min {lo:.2f}  mean {mean:.2f}  max {hi:.2f}")
     rows = by[("weight_decay", "no weight decay")]
     nodecay = {k: summarise([r[k] for r in rows]) for k in rows[0]}
     lo, mean, hi, sd = nodecay["w_norm"]
-    print(f"  {'weight_decay lambd=0':20s} {'w_norm':18s} min {lo:.4g}  mean {mean:.4g}  max {hi:.4g}  sd {sd:.3g}")
+    print(f"  {'weight_decay lambd=0':28s} {'w_norm':18s} min {lo:.4g}  mean {mean:.4g}  max {hi:.4g}  sd {sd:.3g}")
 
-    suggested = suggest(stats)
+    suggested = suggest(stats, runs)
     print("suggested pass marks:")
     for chapter, value in suggested.items():
         print(f"  {chapter:20s} {value}")
 
-    if args.broken:
-        print(f"broken parts ({args.broken_seeds} seeds each):")
-        for label, (chapter, _) in BROKEN.items():
+    def caught(chapter: str, values: list[float]) -> str:
+        """Whether the suggested pass mark fails every run of a broken part (accuracy chapters)."""
+        if chapter in ("linear_regression", "weight_decay"):
+            return ""
+        passing = sum(1 for v in values if math.isfinite(v) and v >= suggested[chapter])
+        return "  caught" if passing == 0 else f"  PASSES {passing} of {len(values)}"
+
+    extra = [(label, chapter) for label, (chapter, _) in BROKEN.items()] if args.broken else []
+    extra += [(label, chapter) for label, (chapter, *_) in catalogue.items()]
+    if extra:
+        print(f"broken parts ({args.broken_seeds} seeds each; 'caught': every run below the pass mark):")
+        for label, chapter in extra:
             rows = by[(chapter, label)]
             errs = [r["error"] for r in rows if "error" in r]
             if errs:
-                print(f"  {label:42s} raised: {errs[0]}")
+                print(f"  {label:52s} raised: {errs[0]}")
                 continue
             key = {"linear_regression": "w_error", "weight_decay": "w_norm"}.get(chapter, "test_acc")
-            lo, mean, hi, _ = summarise([r[key] for r in rows])
-            nan = sum(not math.isfinite(r[key]) for r in rows)
-            print(f"  {label:42s} {key} min {lo:.4g}  mean {mean:.4g}  max {hi:.4g}"
-                  + (f"  ({nan} NaN)" if nan else ""))
+            values = [r[key] for r in rows]
+            lo, mean, hi, _ = summarise(values)
+            nan = sum(not math.isfinite(v) for v in values)
+            print(f"  {label:52s} {key} min {lo:.4g}  mean {mean:.4g}  max {hi:.4g}"
+                  + (f"  ({nan} NaN)" if nan else "") + caught(chapter, values))
 
     if args.write:
-        write_thresholds(stats, nodecay, suggested, seeds, seconds)
+        write_thresholds(stats, runs, nodecay, suggested, seeds, seconds)
         print(f"wrote {THRESHOLDS.relative_to(REPO)}")
     return 0
 

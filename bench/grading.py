@@ -1,17 +1,21 @@
 """`make bench`: how fast and how big grading is on this machine.
 
-    .venv/bin/python bench/grading.py [--repeat 3] [--class-size 20] [--skip-class]
+    .venv/bin/python bench/grading.py [--repeat 3] [--class-size 20] [--skip-class] [--hang-only]
 
 Reports, for the reference solutions: the wall time of `autograder grade` (sandboxed, as a user
 runs it); the floor, i.e. the same checks graded in one process without the sandbox, also timed
 as a whole process; their ratio; the worker's peak resident size; and the throughput of
 `autograder grade-all` on a class of submissions at --jobs 1 and --jobs 2. Goals (issue 3): under
 20 s per submission, within 1.5x of the floor, at least 1.7x faster with 2 jobs, under 1.5 GB per
-worker. Nothing here is a test: the numbers are printed (and written to bench/results.json).
+worker. Then, side by side (in turns, so that the machine's load hits both alike), grading the
+reference and grading the reference with one hanging function (softmax: `while True: pass`),
+both sandboxed: goal (issue 9) at most 2x the clean time. Nothing here is a test: the numbers are
+printed (and written to bench/results.json).
 """
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import platform
@@ -28,7 +32,8 @@ PY = sys.executable
 FLOOR = ("from autograder.engine.grading import grade_submission; "
          "r = grade_submission('solutions', seed=1, runner='in-process'); "
          "assert r.score == r.max_score, r.score")
-GOALS = {"grade_s": 20.0, "ratio": 1.5, "speedup": 1.7, "rss_mb": 1536.0}
+GOALS = {"grade_s": 20.0, "ratio": 1.5, "speedup": 1.7, "rss_mb": 1536.0, "hang_ratio": 2.0}
+HANGING = "softmax"
 
 
 def timed(cmd: list[str], **kwargs) -> float:
@@ -61,14 +66,59 @@ def class_time(klass: Path, jobs: int) -> float:
                       str(jobs), "--seed", "1", "--no-feedback"])
 
 
+def with_hanging_function(dest: Path, function: str = HANGING) -> Path:
+    """A copy of the reference whose ``function`` (in softmax_regression.py) never returns."""
+    shutil.copytree(REPO / "solutions", dest / "exercises", ignore=shutil.ignore_patterns("__pycache__"))
+    path = dest / "exercises" / "softmax_regression.py"
+    text = path.read_text()
+    node = next(n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef) and n.name == function)
+    lines = text.splitlines(keepends=True)
+    signature = lines[node.lineno - 1].rstrip()   # the book's own (one line for these)
+    hang = f"{signature}\n    while True:\n        pass\n"
+    path.write_text("".join(lines[:node.lineno - 1]) + hang + "".join(lines[node.end_lineno:]))
+    return dest
+
+
+def hang_comparison(tmp: Path, repeat: int) -> dict:
+    """Clean and one-hang grading of the reference, in turns; their medians and ratio."""
+    clean_dir = Path(tmp) / "clean"
+    shutil.copytree(REPO / "solutions", clean_dir / "exercises", ignore=shutil.ignore_patterns("__pycache__"))
+    hang_dir = with_hanging_function(Path(tmp) / "hang")
+    clean, hang, results = [], [], {}
+    for _ in range(repeat):
+        for name, folder, times in (("clean", clean_dir, clean), ("hang", hang_dir, hang)):
+            out = Path(tmp) / f"{name}.json"
+            times.append(timed([PY, "-m", "autograder", "grade", str(folder), "--seed", "1",
+                                "--json", str(out)]))
+            results[name] = json.loads(out.read_text())
+    lost = [t for t in results["hang"]["tests"] if t["score"] < t["max_score"]]
+    c, h = statistics.median(clean), statistics.median(hang)
+    figures = {"hang_clean_s": c, "hang_s": h, "hang_ratio": h / c, "hang_clean_runs": clean,
+               "hang_runs": hang, "hang_score": results["hang"]["score"],
+               "hang_checks_lost": len(lost)}
+    print(f"grade the reference, sandboxed:           median {c:.1f} s ({', '.join(f'{t:.1f}' for t in clean)})")
+    print(f"... with a hanging {HANGING}:              median {h:.1f} s ({', '.join(f'{t:.1f}' for t in hang)}); "
+          f"{results['hang']['score']:g} points, {len(lost)} checks lost")
+    print(f"ratio one hang / clean:                  {h / c:.2f}x  goal <= {GOALS['hang_ratio']}x")
+    return figures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--class-size", type=int, default=20)
     parser.add_argument("--skip-class", action="store_true")
+    parser.add_argument("--hang-only", action="store_true",
+                        help="only the side-by-side clean / one-hang measurement")
     args = parser.parse_args()
     load = os.getloadavg()[0]
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, load average {load:.1f} at start")
+    if args.hang_only:
+        with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+            figures = hang_comparison(Path(tmp), args.repeat)
+        figures["load_average_at_start"] = load
+        print(json.dumps(figures, indent=2))
+        return 0
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         grade, results = grade_times(args.repeat, Path(tmp) / "results.json")
         floor = [timed([PY, "-c", FLOOR]) for _ in range(args.repeat)]
@@ -94,6 +144,7 @@ def main() -> int:
             print(f"grade-all, {args.class_size} submissions, --jobs 2: {two:.0f} s "
                   f"({args.class_size / two * 60:.1f} per minute)")
             print(f"speed-up with 2 jobs:                    {one / two:.2f}x  goal >= {GOALS['speedup']}x")
+        figures.update(hang_comparison(Path(tmp), args.repeat))
     figures["load_average_at_start"] = load
     (REPO / "bench" / "results.json").write_text(json.dumps(figures, indent=2) + "\n")
     return 0

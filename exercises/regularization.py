@@ -27,10 +27,16 @@ def l1_loss(y_hat, y):
 def huber_loss(y_hat, y, delta=1.0):
     """Huber loss per example, with d = y_hat - y (y reshaped to `y_hat.shape`):
 
-    d^2 / 2 where |d| <= delta (quadratic near 0), and |d| - delta / 2 beyond (linear, robust to
-    outliers). This is the course notes' form: with delta = 1 the two pieces meet smoothly.
+    d^2 / 2 where |d| <= delta (quadratic near 0), and delta * (|d| - delta / 2) beyond (linear,
+    robust to outliers). The pieces meet with the same value and slope at |d| = delta for every
+    delta; this is PyTorch's `nn.HuberLoss(reduction='none', delta=delta)`.
 
-    >>> huber_loss(torch.tensor([[0.5], [3.0]]), torch.tensor([0.0, 0.0]))   # [[0.125], [2.5]]
+    Pitfall: `|d| - delta / 2` beyond delta (without the factor delta) is right only for
+    delta = 1; for any other delta the loss jumps at |d| = delta.
+
+    >>> y_hat, y = torch.tensor([[0.5], [3.0]]), torch.tensor([0.0, 0.0])
+    >>> huber_loss(y_hat, y)              # [[0.125], [2.5]]
+    >>> huber_loss(y_hat, y, delta=2.0)   # [[0.125], [4.0]]: 2 * (3 - 2 / 2), not 3 - 2 / 2
     """
     # YOUR CODE HERE
     raise NotImplementedError()

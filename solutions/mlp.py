@@ -78,10 +78,12 @@ def dropout_layer(X, dropout):
 def init_dropout_mlp_params(num_inputs, num_hiddens1, num_hiddens2, num_outputs):
     """Create `[W1, b1, W2, b2, W3, b3]` for an MLP with two hidden layers.
 
-    Weights drawn from N(0, 0.1^2), biases zero; all require gradients.
+    Weights drawn from N(0, sigma^2) with any sigma from 0.01 (the book's choice for this
+    network) to 0.1, biases zero; all require gradients.
 
-    Pitfall: the one-layer MLP's 0.01 is too small here: each layer shrinks the signal, and
-    with two hidden layers the gradients start so small that training barely moves.
+    Pitfall: much smaller weights (0.001) shrink the signal at each layer, so with two hidden
+    layers the gradients start so small that training barely moves; N(0, 1) (torch.randn
+    without a scale) is far too large.
 
     >>> params = init_dropout_mlp_params(784, 256, 256, 10)   # W1 is (784, 256), b3 is (10,)
     """

@@ -3,6 +3,7 @@ them cleanly, every catalogued mistake is caught with a message naming it, every
 variant passes, and no verdict crashes on a malformed observation."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pytest
@@ -74,6 +75,41 @@ def test_variant_passes(variant, tmp_path):
     results = judge_over_seeds(submission, ids_of(variant.function), seeds=range(5))
     failures = [(key, msg) for key, (ok, msg) in results.items() if not ok]
     assert not failures, failures
+
+
+def _dropout_init_observation(draw) -> dict:
+    from autograder.inputs import mlp as inputs
+    sizes = inputs.DROPOUT_MLP_SIZES
+    params = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        params += [draw(fan_in, fan_out), torch.zeros(fan_out)]
+    return {"params": params}
+
+
+@pytest.mark.parametrize("std", (0.01, 0.03, 0.1))
+def test_dropout_init_any_std_from_001_to_01_passes(std):
+    """Any std from the book's 0.01 to 0.1 is right: 300 draws at each end and in the middle pass
+    (the bounds are z = 6.5 wide, so a correct init fails < 1e-9 of the time)."""
+    verdict_fn = all_verdicts()["init_dropout_mlp_params.weight_distribution"]
+    g = torch.Generator().manual_seed(int(std * 1000))
+    for _ in range(300):
+        verdict_fn(_dropout_init_observation(lambda a, b: torch.randn(a, b, generator=g) * std), 0)
+
+
+@pytest.mark.parametrize("draw,phrase", [
+    (lambda a, b: torch.randn(a, b) * 0.001, "too small"),
+    (lambda a, b: torch.randn(a, b) * 0.005, "too small"),
+    (lambda a, b: torch.randn(a, b) * 0.2, "too large"),
+    (lambda a, b: torch.randn(a, b), "torch.randn draws from N(0, 1)"),
+    (lambda a, b: torch.rand(a, b) * 0.1, "uniform"),
+    (lambda a, b: (torch.rand(a, b) - 0.5) * 0.2, "not normally distributed"),
+    (lambda a, b: torch.randn(a, b) * 0.05 + 0.01, "mean"),
+], ids=["0.001", "0.005", "0.2", "1", "uniform", "uniform_centred", "shifted"])
+def test_dropout_init_outside_the_range_fails(draw, phrase):
+    verdict_fn = all_verdicts()["init_dropout_mlp_params.weight_distribution"]
+    torch.manual_seed(0)
+    with pytest.raises(Fail, match=re.escape(phrase)):
+        verdict_fn(_dropout_init_observation(draw), 0)
 
 
 @lru_cache(maxsize=1)

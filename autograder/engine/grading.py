@@ -90,8 +90,8 @@ def with_static_reading(rubric: Rubric, records: dict[str, CheckRecord],
 
 def handed_over_messages(handed_over: dict[str, list[str]]) -> dict[str, str]:
     """function -> why it earns nothing, for what the worker saw it hand its work to."""
-    return {function: f"while being graded it handed its work to {', '.join(what)}; the exercise "
-                      f"is to write {function} yourself, so it earns nothing"
+    return {function: f"it is not written from scratch: while being graded it handed its work to "
+                      f"{', '.join(what)}, and the exercise is to write {function} yourself"
             for function, what in handed_over.items()}
 
 

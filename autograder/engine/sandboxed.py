@@ -2,6 +2,11 @@
 
 A check whose worker hangs, crashes, is killed or exits costs that check only: the worker is
 started again for the next one. Only frames of JSON and safetensors come back.
+
+Each check may take the time its own limit allows (``Limits.check_timeout_s``: a multiple of the
+reference's measured time, with a floor, capped by ``--timeout``). Once a function has hung (a
+check that grades it alone timed out), every later check that grades or trains with it fails at
+once with that message instead of waiting out its limit again.
 """
 from __future__ import annotations
 
@@ -15,10 +20,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
+from autograder.rubric import load_rubric
 from autograder.sandbox.bwrap import bwrap_command, bwrap_path, sandbox_paths
-from autograder.sandbox.limits import Cgroup, Limits, apply_rlimits
+from autograder.sandbox.limits import Cgroup, Limits, apply_rlimits, reference_check_seconds
 from autograder.sandbox.staging import stage_worker_package
 from autograder.worker.outcome import ScenarioOutcome
 from autograder.worker.loader import find_package_dir
@@ -42,6 +50,30 @@ def _describe_exit(returncode: int | None, memory_hit: bool, limits: Limits) -> 
                    "SIGBUS": "crashed (bus error)", "SIGFPE": "crashed (arithmetic error)"}
         return reasons.get(str(sig), f"was ended by signal {sig}")
     return f"exited early with status {returncode} (sys.exit or os._exit in your code?)"
+
+
+def _seconds(value: float) -> str:
+    """A time limit as the messages show it: ``4``, ``7.5``."""
+    return f"{round(value, 1):g}"
+
+
+def checked_functions(check_id: str) -> tuple[str, ...]:
+    """The exercise functions the rubric says ``check_id`` grades (or trains with)."""
+    return _functions_by_check().get(check_id, ())
+
+
+def request_parts(request: str) -> tuple[str, tuple[str, ...]]:
+    """The check a request runs and the student's functions it uses: the rubric's, less those a
+    ``~reference:a,b`` suffix replaces by known-good parts (the plugin's end-to-end rerun; the
+    worker reads the same syntax, worker/execute.py parse_request)."""
+    check_id, _, options = request.partition("~")
+    replaced = options[len("reference:"):].split(",") if options.startswith("reference:") else ()
+    return check_id, tuple(f for f in checked_functions(check_id) if f not in replaced)
+
+
+@lru_cache(maxsize=1)
+def _functions_by_check() -> dict[str, tuple[str, ...]]:
+    return {spec.id: spec.functions for spec in load_rubric().checks}
 
 
 def _reply_fields(header: dict) -> tuple[str | None, float, str]:
@@ -100,6 +132,7 @@ class WorkerProcess:
         os.close(rep_w)
         self.load_report: dict = {}
         self.baseline: set[int] = set()  # the processes of a worker ready for checks
+        self.timed_out = False           # whether the last check ran out of time
 
     def wait_ready(self) -> dict:
         header, _ = self._read(self.limits.load_timeout_s)
@@ -108,34 +141,51 @@ class WorkerProcess:
         return header
 
     def _read(self, timeout: float) -> tuple[dict, bytes]:
-        ready, _, _ = select.select([self.rep_r], [], [], timeout)
+        ready, _, _ = select.select([self.rep_r], [], [], max(0.0, timeout))
         if not ready:
             raise TimeoutError
         return read_frame(self.rep_r)
 
-    def ask(self, check_id: str, seed: int) -> ScenarioOutcome:
-        """Run one check; a failure that came with refused forks says so (a fork bomb)."""
+    def ask(self, check_id: str, seed: int, timeout_s: float | None = None,
+            slow: tuple[float, Callable[[], None]] | None = None) -> ScenarioOutcome:
+        """Run one check within ``timeout_s`` (default: the check's own limit); a failure that
+        came with refused forks says so (a fork bomb)."""
         refused_forks = self.cgroup.pids_limit_hits() if self.cgroup else 0
-        outcome = self._exchange(check_id, seed)
+        timeout_s = self.limits.check_timeout_s(check_id) if timeout_s is None else timeout_s
+        outcome = self._exchange(check_id, seed, timeout_s, slow)
         if outcome.error and self.cgroup and self.cgroup.pids_limit_hits() > refused_forks:
             outcome = dataclasses.replace(outcome, error=(
                 f"{outcome.error}; your code tried to run more than {self.limits.processes} "
                 "processes at once (os.fork, subprocess or multiprocessing in a loop?)"))
         return outcome
 
-    def _exchange(self, check_id: str, seed: int) -> ScenarioOutcome:
+    def _exchange(self, check_id: str, seed: int, timeout_s: float,
+                  slow: tuple[float, Callable[[], None]] | None = None) -> ScenarioOutcome:
+        """Ask for one check and wait up to ``timeout_s`` for its reply; ``slow`` = (seconds,
+        callback): called once if the reply takes longer than that (to start a spare worker)."""
         start = time.perf_counter()
+        deadline = start + timeout_s
         nonce = os.urandom(8).hex()
+        self.timed_out = False
         try:
             write_frame(self.req_w, {"check": check_id, "seed": seed, "nonce": nonce})
             while True:
-                header, payload = self._read(self.limits.timeout_s - (time.perf_counter() - start))
+                until = deadline if slow is None else min(deadline, start + slow[0])
+                try:
+                    header, payload = self._read(until - time.perf_counter())
+                except TimeoutError:
+                    if slow is None or time.perf_counter() >= deadline:
+                        raise
+                    slow[1]()
+                    slow = None
+                    continue
                 if header.get("nonce") == nonce and header.get("check") == check_id:
                     break
         except TimeoutError:
+            self.timed_out = True
             self.kill()
             return ScenarioOutcome(check_id, None,
-                                   f"timed out after {self.limits.timeout_s:g} s: an infinite loop, a "
+                                   f"timed out after {_seconds(timeout_s)} s: an infinite loop, a "
                                    "blocking read (input()) or a very slow computation?",
                                    time.perf_counter() - start)
         except (EOFError, BrokenPipeError, OSError, ProtocolError) as exc:
@@ -204,12 +254,9 @@ class WorkerProcess:
         self._reap(10)
 
     def close(self) -> None:
-        if self.alive():
-            try:
-                write_frame(self.req_w, {"quit": True})
-                self._reap(2)
-            except OSError:
-                pass
+        # Killed, not asked to quit: a worker keeps nothing worth a clean exit, and the
+        # interpreter's shutdown with torch loaded takes about 2 s (its peak size came with
+        # every reply).
         self.kill()
         for fd in (self.req_w, self.rep_r):
             try:
@@ -222,6 +269,12 @@ class WorkerProcess:
             self.cgroup.remove()
         if not self.sandboxed:
             shutil.rmtree(self._run_dir, ignore_errors=True)
+
+
+# A check still running after this multiple of the reference's time for it (and at least this
+# many seconds) starts a spare worker loading, in case it is hanging.
+SPARE_AFTER_MULTIPLE = 4.0
+SPARE_AFTER_FLOOR_S = 0.5
 
 
 class SandboxedRunner:
@@ -238,12 +291,14 @@ class SandboxedRunner:
         self.sandboxed = sandboxed
         self._tmp: Path | None = None
         self._worker: WorkerProcess | None = None
+        self._pending: WorkerProcess | None = None  # started, not yet asked: the first or a spare
         self.load_report: dict[str, str] = {}
         self.load_notes: dict[str, list[str]] = {}
         self.load_seconds = 0.0
         self.worker_starts = 0
         self.failed_loads = 0   # 1: retry by definitions only; 2: stop trying, fail fast
         self.peak_rss_mb = 0.0  # the largest worker's peak resident size, for `make bench`
+        self.hung: dict[str, tuple[str, float]] = {}  # function -> (the check it hung in, its limit)
 
     def __enter__(self) -> "SandboxedRunner":
         self._tmp = Path(tempfile.mkdtemp(prefix="d2l-grade-"))
@@ -255,7 +310,7 @@ class SandboxedRunner:
         self._staged = stage_worker_package(self._tmp / "code")
         # Start loading now, so that importing torch in the worker overlaps pytest's collection
         # here; the first check waits for it to be ready.
-        self._pending: WorkerProcess | None = self._spawn()
+        self._pending = self._spawn()
         return self
 
     def _spawn(self) -> WorkerProcess:
@@ -297,10 +352,14 @@ class SandboxedRunner:
         worker.close()
         self.peak_rss_mb = max(self.peak_rss_mb, worker.peak_rss_mb or 0.0)
 
-    def run(self, check_id: str, seed: int) -> ScenarioOutcome:
+    def ready(self) -> bool:
+        """Wait until a worker has loaded the submission (the first check otherwise does);
+        whether one has. For `bench/measure_check_times.py`, which times checks alone."""
+        return self._ensure_worker() is not None
+
+    def _ensure_worker(self) -> WorkerProcess | None:
         if self._worker is None and self.failed_loads >= 2:  # do not pay a hung load per check
-            return ScenarioOutcome(check_id, None, "your code could not be loaded: "
-                                   + "; ".join(self.load_report.values()), 0.0)
+            return None
         if self._worker is None or not self._worker.alive():
             if self._worker is not None:
                 self._retire(self._worker)
@@ -308,17 +367,53 @@ class SandboxedRunner:
             self._worker = self._start(pending)
             if self._worker is None and self.failed_loads == 1:
                 self._worker = self._start()  # at once, by definitions only: this check counts
-            if self._worker is None:
-                return ScenarioOutcome(check_id, None,
-                                       "your code could not be loaded: " + "; ".join(self.load_report.values()), 0.0)
-        outcome = self._worker.ask(check_id, seed)
+        return self._worker
+
+    def _spare_plan(self, check_id: str, limit: float) -> tuple[float, Callable[[], None]] | None:
+        """When to start loading a spare worker while a check runs long: a check far slower than
+        the reference's may be hanging, and a spare loaded meanwhile makes the restart after a
+        timeout cost nothing. A check as fast as the reference's never starts one."""
+        if self._pending is not None:
+            return None
+        measured = reference_check_seconds().get(check_id)
+        after = (limit / 4 if measured is None or not self.limits.per_check
+                 else max(SPARE_AFTER_FLOOR_S, SPARE_AFTER_MULTIPLE * measured))
+        return (after, self._start_spare) if after < limit else None
+
+    def _start_spare(self) -> None:
+        if self._pending is None and self.failed_loads < 2:
+            self._pending = self._spawn()
+
+    def run(self, check_id: str, seed: int, functions: tuple[str, ...] | None = None) -> ScenarioOutcome:
+        """Run the scenario of ``check_id`` (a request: a check id, maybe with options).
+        ``functions``: the student's functions it uses (default: the rubric's for that check,
+        less those the request replaces); one that has hung before makes it fail at once."""
+        base_id, used = request_parts(check_id)
+        functions = used if functions is None else tuple(functions)
+        hung = next((f for f in functions if f in self.hung), None)
+        if hung is not None:
+            where, limit = self.hung[hung]
+            rest = ("its other checks are not run" if functions == (hung,) else
+                    "the checks that use it are not run")
+            return ScenarioOutcome(check_id, None,
+                                   f"{hung} hung in {where} (timed out after {_seconds(limit)} s): {rest}", 0.0)
+        if self._ensure_worker() is None:
+            return ScenarioOutcome(check_id, None, "your code could not be loaded: "
+                                   + "; ".join(self.load_report.values()), 0.0)
+        limit = self.limits.check_timeout_s(base_id)
+        outcome = self._worker.ask(check_id, seed, limit, self._spare_plan(base_id, limit))
+        if self._worker.timed_out and len(functions) == 1:
+            # A run that uses one student function (the other parts are known-good ones) timed
+            # out: that function hung. Which one hung in a run of several is unknown, and
+            # nothing is remembered from it.
+            self.hung[functions[0]] = (base_id, limit)
         if not self._worker.alive() or self._worker.left_processes_behind():
             self._retire(self._worker)
             self._worker = None
         return outcome
 
     def __exit__(self, *exc) -> None:
-        for worker in (self._worker, getattr(self, "_pending", None)):
+        for worker in (self._worker, self._pending):
             if worker is not None:
                 self._retire(worker)
         if self._tmp is not None:

@@ -51,7 +51,7 @@ def relu_grad_input(seed: int) -> tuple[torch.Tensor, torch.Tensor]:
 MLP_SIZES = (300, 100, 10)             # init_mlp_params(num_inputs, num_hiddens, num_outputs)
 MLP_WEIGHT_STD = 0.01
 DROPOUT_MLP_SIZES = (300, 120, 80, 10)  # init_dropout_mlp_params(...)
-DROPOUT_MLP_WEIGHT_STD = 0.1
+DROPOUT_MLP_WEIGHT_STDS = (0.01, 0.1)  # any std from the book's 0.01 to 0.1 is right
 SMALL_MLP_SIZES = (20, 8, 3)           # for "two calls give different weights"
 SMALL_DROPOUT_MLP_SIZES = (20, 8, 6, 3)
 
@@ -90,6 +90,7 @@ def mlp_case(seed: int) -> tuple[torch.Tensor, list[torch.Tensor], torch.Tensor]
 DROPOUT_SHAPE = (200, 250)             # 50,000 entries for the statistical checks
 DROPOUT_PS = (0.2, 0.5, 0.8)
 DROPOUT_SMALL_SHAPE = (8, 8)           # for p = 0 and p = 1
+DROPOUT_IN_PLACE_PS = (0.0, 0.5, 1.0)  # not in place at every kind of dropout, the ends included
 DROPOUT_FRESH_SHAPE = (1000,)
 DROPOUT_FRESH_P = 0.5
 

@@ -27,13 +27,16 @@ def l1_inputs(seed: int) -> tuple[torch.Tensor, torch.Tensor]:
     return _pair_with_gaps(g, mags)
 
 
-# huber_loss is called with the default delta (None here: the argument is left out), then 0.5, 2.
+# huber_loss is called with the default delta (None here: the argument is left out), then 0.5
+# and 2: deltas on both sides of 1, where the old formula |d| - delta / 2 beyond delta (right
+# only for delta = 1) and a delta that is ignored are both caught.
 HUBER_DELTAS = (None, 0.5, 2.0)
 
 
 def huber_inputs(seed: int, delta: float | None) -> tuple[torch.Tensor, torch.Tensor]:
-    """y_hat (8, 1) and y (8,), float64: 4 differences inside (|d| <= 0.9 delta) and 4 outside
-    (|d| >= 1.1 delta) the quadratic zone, shuffled; none near the switch at |d| = delta."""
+    """y_hat (8, 1) and y (8,), float64: 4 differences inside (0.05 delta <= |d| <= 0.9 delta) and
+    4 outside (1.1 delta <= |d| <= 3.1 delta) the quadratic zone, shuffled; none near the kink at
+    |d| = delta, where the two pieces meet (and the second derivative jumps)."""
     g = generator(seed, f"huber.{delta}")
     scale = 1.0 if delta is None else delta
     inside = 0.05 + torch.rand(4, generator=g, dtype=torch.float64) * 0.85

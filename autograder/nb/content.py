@@ -36,7 +36,8 @@ FORMULAS: dict[str, str] = {
     "dropout_layer": r"h' = \begin{cases} 0 & \text{with probability } p \\ "
                      r"\dfrac{h}{1-p} & \text{otherwise} \end{cases}\qquad "
                      r"\text{so that } E[h'] = h",
-    "init_dropout_mlp_params": r"W_{ij} \sim \mathcal{N}(0, 0.1^2),\qquad \mathbf{b} = \mathbf{0}",
+    "init_dropout_mlp_params": r"W_{ij} \sim \mathcal{N}(0, \sigma^2),\ "
+                               r"0.01 \le \sigma \le 0.1,\qquad \mathbf{b} = \mathbf{0}",
     "dropout_mlp": r"\mathbf{H}_1 = \operatorname{dropout}_{p_1}\!\left(\operatorname{ReLU}"
                    r"(\mathbf{X}\mathbf{W}^{(1)} + \mathbf{b}^{(1)})\right),\ "
                    r"\mathbf{H}_2 = \operatorname{dropout}_{p_2}\!\left(\operatorname{ReLU}"
@@ -46,7 +47,8 @@ FORMULAS: dict[str, str] = {
                   r"\text{minimised as } L(\mathbf{w}, b) + \lambda \cdot \frac{1}{2}\|\mathbf{w}\|_2^2",
     "l1_loss": r"l^{(i)} = \left|\hat{y}^{(i)} - y^{(i)}\right|",
     "huber_loss": r"l(d) = \begin{cases} \frac{1}{2} d^2 & |d| \le \delta \\ "
-                  r"|d| - \frac{\delta}{2} & |d| > \delta \end{cases},\qquad d = \hat{y} - y",
+                  r"\delta \left(|d| - \frac{\delta}{2}\right) & |d| > \delta \end{cases},"
+                  r"\qquad d = \hat{y} - y",
     "get_k_fold_data": r"\text{fold } j = \text{rows } j\lfloor n/k \rfloor, \dots, "
                        r"(j+1)\lfloor n/k \rfloor - 1,\qquad j = 0, \dots, k-1",
 }
@@ -139,7 +141,8 @@ assert abs(float((out == 0).float().mean()) - 0.5) < 0.01, "about a fraction p i
     "init_dropout_mlp_params": '''\
 params = init_dropout_mlp_params(784, 256, 256, 10)
 assert [tuple(p.shape) for p in params] == [(784, 256), (256,), (256, 256), (256,), (256, 10), (10,)]
-assert abs(float(params[0].std()) - 0.1) < 0.01''',
+assert 0.009 < float(params[0].std()) < 0.11, "any sigma from the book's 0.01 to 0.1"
+assert all(float(b.abs().sum()) == 0.0 for b in params[1::2]), "biases start at zero"''',
     "dropout_mlp": '''\
 params = [torch.eye(2), torch.zeros(2), torch.eye(2), torch.zeros(2), torch.ones(2, 1), torch.zeros(1)]
 out = dropout_mlp(torch.tensor([[1.0, 2.0]]), params, 0.5, 0.5, training=False)
@@ -151,7 +154,9 @@ loss = l1_loss(torch.tensor([[1.0], [3.0]]), torch.tensor([0.0, 5.0]))
 assert torch.equal(loss, torch.tensor([[1.0], [2.0]]))''',
     "huber_loss": '''\
 loss = huber_loss(torch.tensor([[0.5], [3.0]]), torch.tensor([0.0, 0.0]))
-assert torch.allclose(loss, torch.tensor([[0.125], [2.5]]))''',
+assert torch.allclose(loss, torch.tensor([[0.125], [2.5]]))
+loss = huber_loss(torch.tensor([[0.5], [3.0]]), torch.tensor([0.0, 0.0]), delta=2.0)
+assert torch.allclose(loss, torch.tensor([[0.125], [4.0]])), "beyond delta: delta * (|d| - delta / 2)"''',
     "get_k_fold_data": '''\
 X, y = torch.arange(22.0).reshape(11, 2), torch.arange(11.0)
 X_train, y_train, X_valid, y_valid = get_k_fold_data(5, 1, X, y)

@@ -4,23 +4,92 @@ from __future__ import annotations
 import os
 import resource
 import time
+import tomllib
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+
+# How long each check's scenario takes on the reference solutions, in the sandbox (written by
+# bench/measure_check_times.py): the time limit of a check is derived from it. The reference
+# takes 5-40 ms for a single-part check and 0.1-2.5 s for a training run or loading the data set.
+# 30x covers a correct student 10x slower than the reference on a machine 3x busier than when it
+# was measured. The 4 s floor is 100x and more a single-part check's time (the first check of a
+# fresh worker included: it is measured too) and keeps a hang costing seconds. Training runs call
+# the student's function on every batch of several epochs, so slowness adds up there: a softmax
+# written element by element in Python took 25x the reference's softmax training run; 20 s
+# at least.
+CHECK_SECONDS_FILE = Path(__file__).with_name("check_seconds.toml")
+TIMEOUT_MULTIPLE = 30.0          # a check may take this many times the reference's measured time,
+TIMEOUT_FLOOR_S = 4.0            # never less than this many seconds,
+TRAINING_TIMEOUT_FLOOR_S = 20.0  # and for a training run (a convergence check) never less than this
 
 
 @dataclass(frozen=True)
 class Limits:
     """What one worker may use. ``memory_mb`` and ``processes`` are enforced through a cgroup when
-    one can be created, else through RLIMIT_AS per process (processes then only by the timeout)."""
+    one can be created, else through RLIMIT_AS per process (processes then only by the timeout).
 
-    timeout_s: float = 60.0         # wall clock per check
+    Each check's wall-clock limit is ``max(floor, timeout_multiple * measured)``, the measured
+    time being the reference solutions' for that check (``check_seconds.toml``) and the floor
+    ``timeout_floor_s``, or ``training_timeout_floor_s`` for a training run (it calls the student's
+    function on every batch of several epochs, so a slow function shows there many times over);
+    never more than ``timeout_s`` (the user's ``--timeout``). ``per_check=False`` gives every
+    check ``timeout_s``; so does a check that was never measured."""
+
+    timeout_s: float = 60.0         # wall clock per check at most (the cap of the derived limits)
     load_timeout_s: float = 60.0    # wall clock to start the worker and import the submission
     memory_mb: int = 2048
     processes: int = 64
     cpu_s: int = 600                # CPU seconds for the worker's whole life
     file_mb: int = 64               # largest file the worker may write
     open_files: int = 256
+    per_check: bool = True          # derive each check's limit from the reference's time for it
+    timeout_multiple: float = TIMEOUT_MULTIPLE
+    timeout_floor_s: float = TIMEOUT_FLOOR_S
+    training_timeout_floor_s: float = TRAINING_TIMEOUT_FLOOR_S
+
+    def check_timeout_s(self, check_id: str) -> float:
+        """The wall-clock seconds the scenario of ``check_id`` may take (a request's options,
+        ``check~reference:a,b``, do not change it)."""
+        check_id = check_id.partition("~")[0]
+        measured = reference_check_seconds().get(check_id) if self.per_check else None
+        if measured is None:
+            return self.timeout_s
+        return min(self.timeout_s, derived_timeout_s(measured, self.timeout_multiple,
+                                                     self.floor_s(check_id)))
+
+    def floor_s(self, check_id: str) -> float:
+        """The least time limit of ``check_id`` (before the cap)."""
+        return self.training_timeout_floor_s if is_training_run(check_id) else self.timeout_floor_s
+
+
+def is_training_run(check_id: str) -> bool:
+    """Whether ``check_id`` is a convergence check (a training run on Fashion-MNIST)."""
+    return check_id.startswith("convergence.")
+
+
+def derived_timeout_s(measured_s: float, multiple: float = TIMEOUT_MULTIPLE,
+                      floor_s: float = TIMEOUT_FLOOR_S) -> float:
+    """The limit for a check the reference runs in ``measured_s`` seconds (before the cap)."""
+    return max(floor_s, multiple * measured_s)
+
+
+@lru_cache(maxsize=None)
+def reference_check_seconds(path: Path = CHECK_SECONDS_FILE) -> dict[str, float]:
+    """check id -> the reference's measured seconds: the slowest of the check run in a warm worker
+    (after other checks) and as the first check of a fresh one. Empty when there is no table."""
+    try:
+        table = tomllib.loads(Path(path).read_text()).get("seconds", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+    measured = {}
+    for check_id, entry in table.items():
+        times = entry.values() if isinstance(entry, dict) else [entry]
+        numbers = [float(t) for t in times if type(t) in (int, float) and t >= 0]
+        if numbers:
+            measured[check_id] = max(numbers)
+    return measured
 
 
 # Importing torch reserves ~3.3 GB of address space that is never touched; RLIMIT_AS must leave

@@ -184,9 +184,22 @@ scenario("dropout_layer.keeps_mean")(_dropout_runs)
 
 @scenario("dropout_layer.not_in_place")
 def dropout_not_in_place(student, seed):
-    arg = inputs.dropout_input(seed, "inplace", inputs.DROPOUT_SMALL_SHAPE)
-    out = student.dropout_layer(arg, 0.5)
-    return {"x_after": observe(arg), "same_object": out is arg}
+    """One call per dropout in DROPOUT_IN_PLACE_PS (0, 0.5 and 1), each on its own X: what X
+    holds afterwards, whether X's version counter moved (any in-place write bumps it, even one
+    that leaves the values as they were, such as X.mul_(mask) with nothing dropped) and whether
+    X itself came back."""
+    runs = []
+    for p in inputs.DROPOUT_IN_PLACE_PS:
+        arg = inputs.dropout_input(seed, f"inplace.{p}", inputs.DROPOUT_SMALL_SHAPE)
+        version = arg._version
+        error = None
+        try:
+            out = student.dropout_layer(arg, p)
+        except ZeroDivisionError as exc:  # dividing by 1 - dropout = 0: dropout_layer.p_one's point
+            out, error = None, _error_text(exc)
+        runs.append({"x_after": observe(arg), "written": arg._version != version,
+                     "same_object": out is arg, "error": error})
+    return {"runs": runs}
 
 
 @scenario("dropout_layer.fresh_mask")

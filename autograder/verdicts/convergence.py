@@ -202,7 +202,8 @@ def _init_advice(obs: dict, component: str, expected_std: float | tuple[float, f
     """Specific advice when an init function's parameters look wrong (``expected_std``: the
     recipe's std, or the (lowest, highest) std that is right)."""
     low, high = expected_std if isinstance(expected_std, tuple) else (expected_std, expected_std)
-    expected = f"{low}" if low == high else f"from {low} to {high}"
+    span = f"standard deviation from {low} to {high}"
+    expected = f"{low}" if low == high else f"a {span}"
     init = obs.get("init")
     if not isinstance(init, list):
         return ""
@@ -211,7 +212,7 @@ def _init_advice(obs: dict, component: str, expected_std: float | tuple[float, f
     if stds and all(s is not None and s == 0.0 for s in stds):
         return (f"your {component} made all-zero weights: every hidden unit then computes the same "
                 "value and receives the same update, so they never become different. Draw the weights "
-                f"from N(0, {low}^2)" + ("" if low == high else f" (any std {expected} is right)"))
+                f"from N(0, {low}^2)" + ("" if low == high else f" (any {span} is right)"))
     if any(isinstance(p, dict) and p.get("requires_grad") is False for p in init):
         return f"some parameters made by your {component} do not require gradients, so they never change"
     for i, s in enumerate(stds):

@@ -194,8 +194,21 @@ def _wilson_hilferty(ratio_sq: float, k: int) -> float:
     return (ratio_sq ** (1 / 3) - mean) / sd
 
 
-def _check_weight(w: torch.Tensor, name: str, who: str, std: float, scale_hint: str) -> None:
-    """Fail unless ``w`` looks like i.i.d. N(0, std^2) draws, at z = 6.5."""
+def _std_factor(k: int, z: float) -> float:
+    """s / sigma at z standard deviations of the Wilson-Hilferty approximation for k degrees of
+    freedom: (n - 1) s^2 / sigma^2 ~ chi-square(k), so s / sigma < _std_factor(k, -Z) or
+    s / sigma > _std_factor(k, Z) happens with probability < 4e-11 each."""
+    return (1 - 2 / (9 * k) + z * math.sqrt(2 / (9 * k))) ** 1.5
+
+
+def _check_weight(w: torch.Tensor, name: str, who: str, stds: tuple[float, float],
+                  why: dict[str, str]) -> None:
+    """Fail unless ``w`` looks like i.i.d. N(0, sigma^2) draws for some sigma in
+    ``stds = (low, high)`` (one sigma when low == high), at z = 6.5. ``why`` may explain a
+    "small" or "large" scale."""
+    lo, hi = stds
+    scale = f"{lo}" if lo == hi else f"{lo} (any scale from {lo} to {hi} is right)"
+    wanted = f"N(0, {lo}^2)" if lo == hi else f"N(0, sigma^2) with sigma from {lo} to {hi}"
     w = w.detach().double().reshape(-1)
     n = w.numel()
     if n < 2:
@@ -205,16 +218,16 @@ def _check_weight(w: torch.Tensor, name: str, who: str, std: float, scale_hint: 
     if bool((w == 0).all()):
         raise Fail(f"{who}: all weights are 0: every hidden unit computes the same thing and gets "
                    "the same gradient, so they stay identical. Draw the weights at random: "
-                   f"torch.randn(fan_in, fan_out) * {std}")
+                   f"torch.randn(fan_in, fan_out) * {scale}")
     if bool((w == w[0]).all()):
         raise Fail(f"{who}: every entry of {name} equals {w[0].item():.4g}: every hidden unit "
                    "computes the same thing and gets the same gradient, so they stay identical. "
-                   f"Draw the weights at random: torch.randn(fan_in, fan_out) * {std}")
+                   f"Draw the weights at random: torch.randn(fan_in, fan_out) * {scale}")
     if bool((w >= 0).all()):
         # P(all of n >= 1000 normal draws are >= 0) = 2^-n
         raise Fail(f"{who}: every entry of {name} is >= 0 (smallest {w.min().item():.3g}), so "
                    "the weights look uniform on [0, a) (torch.rand): draw them from a normal "
-                   f"distribution, torch.randn(fan_in, fan_out) * {std}")
+                   f"distribution, torch.randn(fan_in, fan_out) * {scale}")
     mean, sd = w.mean().item(), w.std().item()
     if n >= 10_000:
         # Shape of the distribution, whatever the scale: for a normal, a fraction 0.6827 lies
@@ -228,31 +241,38 @@ def _check_weight(w: torch.Tensor, name: str, who: str, std: float, scale_hint: 
             raise Fail(f"{who}: the entries of {name} are not normally distributed: "
                        f"{inside:.1%} of them lie within one standard deviation of their mean, "
                        f"where a normal distribution has 68.3%{kind}. Use "
-                       f"torch.randn(fan_in, fan_out) * {std}, not a uniform draw")
-    # (n-1) s^2 / std^2 ~ chi-square(n-1); Wilson-Hilferty turns it into a z-score.
-    zscore = _wilson_hilferty((sd / std) ** 2, n - 1)
-    if abs(zscore) > Z:
+                       f"torch.randn(fan_in, fan_out) * {scale}, not a uniform draw")
+    # (n-1) s^2 / sigma^2 ~ chi-square(n-1): for any sigma in [lo, hi] the sample std lies in
+    # [lo * _std_factor(k, -Z), hi * _std_factor(k, Z)] but with probability < 1e-10.
+    k = n - 1
+    low, high = lo * _std_factor(k, -Z), hi * _std_factor(k, Z)
+    if not low <= sd <= high:
         if abs(sd - 1) < 0.2:
-            hint = (f"the weights have std 1 instead of {std}: torch.randn draws from N(0, 1), "
-                    f"so multiply it by {std}")
+            hint = (f"the weights have std 1 instead of {lo}: torch.randn draws from N(0, 1), "
+                    f"so multiply it by {lo}" if lo == hi else
+                    f"the weights have std 1: torch.randn draws from N(0, 1), so multiply it by "
+                    f"a scale from {lo} to {hi} (the book uses {lo})")
+        elif lo == hi:
+            hint = f"the weights have std {sd:.3g} instead of {lo}"
         else:
-            hint = f"the weights have std {sd:.3g} instead of {std}"
-            if scale_hint and abs(sd / std - 0.1) < 0.02:
-                hint += f" ({scale_hint})"
-        low, high = (std * (1 - 2 / (9 * (n - 1)) + s * Z * math.sqrt(2 / (9 * (n - 1)))) ** 1.5
-                     for s in (-1, 1))
-        raise Fail(f"{who}: {hint}. {name} should be drawn from N(0, {std}^2); its sample std "
+            size = "too small" if sd < low else "too large"
+            hint = f"the weights have std {sd:.3g}, {size} for this network"
+            if why.get(size):
+                hint += f" ({why[size]})"
+        raise Fail(f"{who}: {hint}. {name} should be drawn from {wanted}; its sample std "
                    f"{sd:.4g} is outside [{low:.4g}, {high:.4g}]")
-    # The sample mean of n draws from N(0, std^2) has standard deviation std / sqrt(n).
-    bound = Z * std / math.sqrt(n)
+    # The sample mean of n draws from N(0, sigma^2) has standard deviation sigma / sqrt(n); sigma
+    # is at most hi and (but with probability < 4e-11) at most sd / _std_factor(k, -Z).
+    sigma = min(hi, sd / _std_factor(k, -Z))
+    bound = Z * sigma / math.sqrt(n)
     if abs(mean) > bound:
         raise Fail(f"{who}: the entries of {name} have mean {mean:.4g}, expected 0 "
-                   f"(within ±{bound:.2g} for {n} draws from N(0, {std}^2)): do not shift the "
+                   f"(within ±{bound:.2g} for {n} draws from {wanted}): do not shift the "
                    "weights, draw them centred on 0")
 
 
-def _check_weights(obs: dict, function: str, sizes: tuple[int, ...], std: float,
-                   scale_hint: str = "") -> None:
+def _check_weights(obs: dict, function: str, sizes: tuple[int, ...], stds: tuple[float, float],
+                   why: dict[str, str] | None = None) -> None:
     who = f"{function}{sizes}"
     names = _init_names(2 * (len(sizes) - 1))
     params = _param_list(obs, "params", who, names)
@@ -260,7 +280,7 @@ def _check_weights(obs: dict, function: str, sizes: tuple[int, ...], std: float,
         if name.startswith("W"):
             if tuple(p.shape) != shape:
                 raise Fail(f"{who} returned {name} of shape {tuple(p.shape)}, expected {shape}")
-            _check_weight(p, name, who, std, scale_hint)
+            _check_weight(p, name, who, stds, why or {})
 
 
 def _check_fresh(obs: dict, function: str, sizes: tuple[int, ...]) -> None:
@@ -287,7 +307,8 @@ def init_mlp_params_biases(obs, seed):
 
 @verdict("init_mlp_params.weight_distribution")
 def init_mlp_params_weights(obs, seed):
-    _check_weights(obs, "init_mlp_params", inputs.MLP_SIZES, inputs.MLP_WEIGHT_STD)
+    _check_weights(obs, "init_mlp_params", inputs.MLP_SIZES,
+                   (inputs.MLP_WEIGHT_STD, inputs.MLP_WEIGHT_STD))
 
 
 @verdict("init_mlp_params.fresh_each_call")
@@ -308,10 +329,11 @@ def init_dropout_mlp_params_biases(obs, seed):
 @verdict("init_dropout_mlp_params.weight_distribution")
 def init_dropout_mlp_params_weights(obs, seed):
     _check_weights(obs, "init_dropout_mlp_params", inputs.DROPOUT_MLP_SIZES,
-                   inputs.DROPOUT_MLP_WEIGHT_STD,
-                   scale_hint="0.01 is the one-layer MLP's scale; with two hidden layers each "
-                              "layer shrinks the signal and training barely moves, so this "
-                              "network uses 0.1")
+                   inputs.DROPOUT_MLP_WEIGHT_STDS,
+                   why={"too small": "with two hidden layers each layer shrinks the signal, so the "
+                                     "gradients start tiny and training barely moves",
+                        "too large": "each layer amplifies the signal, so the first steps "
+                                     "overshoot"})
 
 
 @verdict("init_dropout_mlp_params.fresh_each_call")
@@ -528,14 +550,35 @@ def dropout_keeps_mean(obs, seed):
 
 @verdict("dropout_layer.not_in_place")
 def dropout_not_in_place(obs, seed):
-    x = inputs.dropout_input(seed, "inplace", inputs.DROPOUT_SMALL_SHAPE)
-    after = tensor(_get(obs, "x_after"), "dropout_layer's input X", shape=tuple(x.shape))
-    if not torch.equal(after, x):
-        raise Fail(f"dropout_layer modified X in place: X = {show(x)} came back as {show(after)}. "
-                   "Return a new tensor, e.g. mask * X / (1 - dropout), and leave X alone")
-    if _get(obs, "same_object") is True:
-        raise Fail("dropout_layer(X, 0.5) returned X itself: return a new tensor, "
-                   "mask * X / (1 - dropout)")
+    runs = _get(obs, "runs")
+    if not isinstance(runs, list) or len(runs) != len(inputs.DROPOUT_IN_PLACE_PS):
+        raise Fail("dropout_layer's inputs could not be read back after the calls")
+    for p, run in zip(inputs.DROPOUT_IN_PLACE_PS, runs):
+        x = inputs.dropout_input(seed, f"inplace.{p}", inputs.DROPOUT_SMALL_SHAPE)
+        call = f"dropout_layer(X, {p:g})"
+        if not isinstance(run, dict):
+            raise Fail(f"{call}: what happened to X could not be read back")
+        after = tensor(_get(run, "x_after"), f"the input X of {call}", shape=tuple(x.shape))
+        error = run.get("error")
+        if not torch.equal(after, x):
+            fix = ("return a new tensor of zeros, torch.zeros_like(X), not X.zero_() or "
+                   "X *= 0" if p == 1 else
+                   "return a new tensor, e.g. mask * X / (1 - dropout), not X *= mask, "
+                   "X.mul_(mask) or X[mask] = 0")
+            raise Fail(f"{call} modified X in place: X = {show(x)} came back as {show(after)}. "
+                       f"The caller (and autograd) still need X: {fix}")
+        if run.get("written") is True:
+            raise Fail(f"{call} modified X in place (it wrote into X with X.mul_(mask), "
+                       "X *= mask, X /= ... or X[...] = ...); the values came back the same "
+                       f"here{' because nothing was dropped' if p == 0 else ''}, but the function "
+                       "changes the tensor it was given. Compute mask * X / (1 - dropout) as a "
+                       "new tensor")
+        if error is not None:
+            continue  # dividing by 1 - dropout = 0 costs dropout_layer.p_one's point, not this one
+        # dropout = 0 may hand X itself back (the book's `if dropout == 0: return X`): nothing
+        # was dropped and X is untouched. With anything to drop, X itself must not come back.
+        if p > 0 and _get(run, "same_object") is True:
+            raise Fail(f"{call} returned X itself: return a new tensor, mask * X / (1 - dropout)")
 
 
 @verdict("dropout_layer.fresh_mask")

@@ -81,30 +81,52 @@ def l1_loss_differentiable(obs, seed):
 
 # ================================================================ huber_loss
 
+HUBER_FORMULA = ("d ** 2 / 2 where |d| <= delta and delta * (|d| - delta / 2) elsewhere "
+                 "(d = y_hat - y.reshape(y_hat.shape))")
+
+
+def huber_reference(y_hat: torch.Tensor, y: torch.Tensor, delta: float) -> torch.Tensor:
+    """The classic (continuous) Huber loss per example: torch's own HuberLoss."""
+    return torch.nn.functional.huber_loss(y_hat, y.reshape(y_hat.shape), reduction="none",
+                                          delta=delta)
+
+
 def _huber_wrong(d: torch.Tensor, delta: float) -> tuple:
     """What the classic mistakes give, each with the hint that names it."""
     a = d.abs()
     inside = a <= delta
-    right = torch.where(inside, d ** 2 / 2, a - delta / 2)
+    linear = delta * (a - delta / 2)
+    right = torch.where(inside, d ** 2 / 2, linear)
     wrong = [
         (torch.where(inside, a - delta / 2, d ** 2 / 2),
          "the two pieces of huber_loss are swapped: d ** 2 / 2 where |d| <= delta (near 0), "
-         "|d| - delta / 2 beyond"),
+         "delta * (|d| - delta / 2) beyond"),
+        (torch.where(inside, linear, d ** 2 / 2),
+         "the two pieces of huber_loss are swapped: d ** 2 / 2 where |d| <= delta (near 0), "
+         "delta * (|d| - delta / 2) beyond"),
+        (torch.where(inside, d ** 2 / 2, a - delta / 2),
+         f"beyond delta this is the old formula |d| - delta / 2, which is right only for "
+         f"delta = 1: at |d| = delta = {delta:g} it jumps from delta ** 2 / 2 = {delta ** 2 / 2:g} "
+         f"to delta / 2 = {delta / 2:g}. The linear piece is delta * (|d| - delta / 2): it "
+         "meets d ** 2 / 2 at |d| = delta with the same value and the same slope (PyTorch's "
+         "HuberLoss)"),
+        (torch.where(inside, d ** 2 / 2, delta * a),
+         "the linear piece forgot the - delta / 2: use delta * (|d| - delta / 2) where "
+         "|d| > delta, so the pieces meet"),
         (torch.where(inside, d ** 2 / 2, a),
-         "the linear piece forgot the - delta / 2: use |d| - delta / 2 where |d| > delta, so "
-         "the pieces meet"),
-        (torch.where(inside, d ** 2, a - delta / 2),
+         "the linear piece is delta * (|d| - delta / 2) where |d| > delta: it forgot both the "
+         "factor delta and the - delta / 2"),
+        (torch.where(inside, d ** 2, linear),
          "the quadratic piece is not halved: use d ** 2 / 2 where |d| <= delta"),
-        (torch.where(inside, d ** 2 / 2, delta * (a - delta / 2)),
-         "this is PyTorch's HuberLoss form, delta * (|d| - delta / 2) beyond delta; this "
-         "exercise uses |d| - delta / 2"),
         (torch.where(inside, d ** 2 / (2 * delta), a - delta / 2),
-         "this is the smooth-L1 form, d ** 2 / (2 * delta) near 0; this exercise uses d ** 2 / 2"),
+         "this is the smooth-L1 form (torch's SmoothL1Loss with beta = delta), "
+         "d ** 2 / (2 * delta) near 0 and |d| - delta / 2 beyond: that is the Huber loss divided "
+         "by delta. Use d ** 2 / 2 and delta * (|d| - delta / 2)"),
         (torch.where(a <= 1.0, d ** 2 / 2, a - 0.5),
          "huber_loss ignores its delta argument: it computed the loss for delta = 1"),
     ]
-    # (a mistake that coincides with the right answer for this delta is skipped by the caller)
-    return tuple((w, h) for w, h in wrong if not torch.equal(w, right))
+    # (a mistake that coincides with the right answer for this delta is skipped)
+    return tuple((w, h) for w, h in wrong if not torch.allclose(w, right, rtol=1e-9, atol=1e-12))
 
 
 @verdict("huber_loss.values")
@@ -116,19 +138,17 @@ def huber_loss_values(obs, seed):
         delta = 1.0 if delta_arg is None else delta_arg
         y_hat, y = inputs.huber_inputs(seed, delta_arg)
         d = y_hat - y.reshape(y_hat.shape)
-        expected = torch.where(d.abs() <= delta, d ** 2 / 2, d.abs() - delta / 2)
-        formula = (f"d ** 2 / 2 where |d| <= delta and |d| - delta / 2 elsewhere "
-                   f"(d = y_hat - y.reshape(y_hat.shape))")
+        expected = huber_reference(y_hat, y, delta)
         call = "the default delta (1.0)" if delta_arg is None else f"delta = {delta}"
         wrong = _huber_wrong(d, delta)
         n = y_hat.shape[0]
         if not isinstance(case, dict):
             raise Fail("huber_loss: the results could not be read back")
         per_example_loss(case.get("flat"), "huber_loss", expected,
-                         _loss_text(y_hat, y, f", {call}"), f"({n},)", formula, wrong)
+                         _loss_text(y_hat, y, f", {call}"), f"({n},)", HUBER_FORMULA, wrong)
         per_example_loss(case.get("column"), "huber_loss", expected,
                          _loss_text(y_hat, y, f" reshaped to ({n}, 1), {call}"), f"({n}, 1)",
-                         formula, wrong)
+                         HUBER_FORMULA, wrong)
         if not _unchanged(case.get("y_hat_after"), y_hat) or not _unchanged(case.get("y_after"), y):
             raise Fail("huber_loss modified y_hat or y in place: compute a new tensor")
 
@@ -142,13 +162,9 @@ def huber_loss_differentiable(obs, seed):
         delta = 1.0 if delta_arg is None else delta_arg
         call = "with the default delta" if delta_arg is None else f"with delta = {delta_arg}"
         y_hat, y = inputs.huber_inputs(seed, delta_arg)
-
-        def reference(y_hat, y, delta=delta):
-            d = y_hat - y.reshape(y_hat.shape)
-            return torch.where(d.abs() <= delta, d ** 2 / 2, d.abs() - delta / 2)
-
         check_gradients(case, f"huber_loss {call}", ("y_hat", "y"), (y_hat, y),
-                        upstream(seed, f"huber.{delta_arg}", tuple(y_hat.shape)), reference,
+                        upstream(seed, f"huber.{delta_arg}", tuple(y_hat.shape)),
+                        lambda y_hat, y, delta=delta: huber_reference(y_hat, y, delta),
                         "Build both pieces with tensor operations and pick them with "
                         "torch.where (or boolean masks): no .item(), Python if on tensor values, "
                         ".numpy() or torch.tensor(...)", _loss_text(y_hat, y, ", float64"))

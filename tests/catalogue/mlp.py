@@ -199,7 +199,33 @@ MISTAKES = [
             X[torch.rand(X.shape) <= dropout] = 0
             X /= 1.0 - dropout
             return X
-        ''', expect="dropout_layer modified X in place"),
+        ''', expect="modified X in place"),
+    Mistake("dropout_p1_zero_in_place", M, "dropout_layer", '''
+        def dropout_layer(X, dropout):
+            assert 0 <= dropout <= 1
+            if dropout == 1:
+                return X.zero_()
+            mask = (torch.rand(X.shape) > dropout).float()
+            return mask * X / (1.0 - dropout)
+        ''', expect="dropout_layer(X, 1) modified X in place"),
+    Mistake("dropout_p0_mul_in_place", M, "dropout_layer", '''
+        def dropout_layer(X, dropout):
+            assert 0 <= dropout <= 1
+            if dropout == 1:
+                return torch.zeros_like(X)
+            mask = (torch.rand(X.shape) > dropout).float()
+            if dropout == 0:
+                return X.mul_(mask)  # nothing is dropped, no rescaling needed
+            return mask * X / (1.0 - dropout)
+        ''', expect="dropout_layer(X, 0) modified X in place (it wrote into X"),
+    Mistake("dropout_in_place_everywhere", M, "dropout_layer", '''
+        def dropout_layer(X, dropout):
+            assert 0 <= dropout <= 1
+            if dropout == 1:
+                return X.mul_(0)
+            mask = (torch.rand(X.shape) > dropout).float()
+            return X.mul_(mask).div_(1.0 - dropout)
+        ''', expect="dropout_layer(X, 0) modified X in place (it wrote into X"),
     Mistake("dropout_fixed_seed", M, "dropout_layer", '''
         def dropout_layer(X, dropout):
             if dropout == 1:
@@ -210,15 +236,51 @@ MISTAKES = [
         ''', expect="draw a fresh random mask on every call"),
 
     # ------------------------------------------------------------------ init_dropout_mlp_params
-    Mistake("init_dropout_std_001", M, "init_dropout_mlp_params", '''
+    Mistake("init_dropout_std_one", M, "init_dropout_mlp_params", '''
         def init_dropout_mlp_params(num_inputs, num_hiddens1, num_hiddens2, num_outputs):
             sizes = [num_inputs, num_hiddens1, num_hiddens2, num_outputs]
             params = []
             for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
-                params.append(torch.nn.Parameter(torch.randn(fan_in, fan_out) * 0.01))
+                params.append(torch.nn.Parameter(torch.randn(fan_in, fan_out)))
                 params.append(torch.nn.Parameter(torch.zeros(fan_out)))
             return params
-        ''', expect="0.01 is the one-layer MLP's scale"),
+        ''', expect="torch.randn draws from N(0, 1)"),
+    Mistake("init_dropout_std_0001", M, "init_dropout_mlp_params", '''
+        def init_dropout_mlp_params(num_inputs, num_hiddens1, num_hiddens2, num_outputs):
+            sizes = [num_inputs, num_hiddens1, num_hiddens2, num_outputs]
+            params = []
+            for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+                params.append(torch.nn.Parameter(torch.randn(fan_in, fan_out) * 0.001))
+                params.append(torch.nn.Parameter(torch.zeros(fan_out)))
+            return params
+        ''', expect="too small"),
+    Mistake("init_dropout_std_05", M, "init_dropout_mlp_params", '''
+        def init_dropout_mlp_params(num_inputs, num_hiddens1, num_hiddens2, num_outputs):
+            sizes = [num_inputs, num_hiddens1, num_hiddens2, num_outputs]
+            params = []
+            for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+                params.append(torch.nn.Parameter(torch.randn(fan_in, fan_out) * 0.5))
+                params.append(torch.nn.Parameter(torch.zeros(fan_out)))
+            return params
+        ''', expect="too large"),
+    Mistake("init_dropout_uniform", M, "init_dropout_mlp_params", '''
+        def init_dropout_mlp_params(num_inputs, num_hiddens1, num_hiddens2, num_outputs):
+            sizes = [num_inputs, num_hiddens1, num_hiddens2, num_outputs]
+            params = []
+            for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+                params.append(torch.nn.Parameter(torch.rand(fan_in, fan_out) * 0.1))
+                params.append(torch.nn.Parameter(torch.zeros(fan_out)))
+            return params
+        ''', expect="uniform"),
+    Mistake("init_dropout_uniform_centred", M, "init_dropout_mlp_params", '''
+        def init_dropout_mlp_params(num_inputs, num_hiddens1, num_hiddens2, num_outputs):
+            sizes = [num_inputs, num_hiddens1, num_hiddens2, num_outputs]
+            params = []
+            for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+                params.append(torch.nn.Parameter((torch.rand(fan_in, fan_out) - 0.5) * 0.2))
+                params.append(torch.nn.Parameter(torch.zeros(fan_out)))
+            return params
+        ''', expect="not normally distributed"),
     Mistake("init_dropout_zero_weights", M, "init_dropout_mlp_params", '''
         def init_dropout_mlp_params(num_inputs, num_hiddens1, num_hiddens2, num_outputs):
             sizes = [num_inputs, num_hiddens1, num_hiddens2, num_outputs]
@@ -365,6 +427,38 @@ VARIANTS = [
                 return [W, b]
             return (layer(num_inputs, num_hiddens1) + layer(num_hiddens1, num_hiddens2)
                     + layer(num_hiddens2, num_outputs))
+        '''),
+    Variant("init_dropout_book_001", M, "init_dropout_mlp_params", '''
+        def init_dropout_mlp_params(num_inputs, num_hiddens1, num_hiddens2, num_outputs):
+            # the book's from-scratch dropout network: N(0, 0.01^2)
+            W1 = torch.nn.Parameter(torch.randn(num_inputs, num_hiddens1) * 0.01)
+            b1 = torch.nn.Parameter(torch.zeros(num_hiddens1))
+            W2 = torch.nn.Parameter(torch.randn(num_hiddens1, num_hiddens2) * 0.01)
+            b2 = torch.nn.Parameter(torch.zeros(num_hiddens2))
+            W3 = torch.nn.Parameter(torch.randn(num_hiddens2, num_outputs) * 0.01)
+            b3 = torch.nn.Parameter(torch.zeros(num_outputs))
+            return [W1, b1, W2, b2, W3, b3]
+        '''),
+    Variant("init_dropout_std_003", M, "init_dropout_mlp_params", '''
+        def init_dropout_mlp_params(num_inputs, num_hiddens1, num_hiddens2, num_outputs):
+            sizes = [num_inputs, num_hiddens1, num_hiddens2, num_outputs]
+            params = []
+            for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+                params.append((torch.randn(fan_in, fan_out) * 0.03).requires_grad_())
+                params.append(torch.zeros(fan_out, requires_grad=True))
+            return params
+        '''),
+    Variant("dropout_book_returns_X_at_p0", M, "dropout_layer", '''
+        def dropout_layer(X, dropout):
+            assert 0 <= dropout <= 1
+            # In this case, all elements are dropped out
+            if dropout == 1:
+                return torch.zeros_like(X)
+            # In this case, all elements are kept
+            if dropout == 0:
+                return X
+            mask = (torch.rand(X.shape) > dropout).float()
+            return mask * X / (1.0 - dropout)
         '''),
     Variant("dropout_mlp_nested", M, "dropout_mlp", '''
         def dropout_mlp(X, params, dropout1, dropout2, training=True):

@@ -31,32 +31,38 @@ MISTAKES = [
     Mistake("huber_swapped", M, "huber_loss", '''
         def huber_loss(y_hat, y, delta=1.0):
             d = y_hat - y.reshape(y_hat.shape)
-            return torch.where(d.abs() <= delta, d.abs() - delta / 2, d ** 2 / 2)
+            return torch.where(d.abs() <= delta, delta * (d.abs() - delta / 2), d ** 2 / 2)
         ''', expect="swapped"),
+    Mistake("huber_old_formula", M, "huber_loss", '''
+        def huber_loss(y_hat, y, delta=1.0):
+            d = y_hat - y.reshape(y_hat.shape)
+            return torch.where(d.abs() <= delta, d ** 2 / 2, d.abs() - delta / 2)
+        ''', expect="the old formula |d| - delta / 2"),
     Mistake("huber_no_minus_half_delta", M, "huber_loss", '''
         def huber_loss(y_hat, y, delta=1.0):
             d = y_hat - y.reshape(y_hat.shape)
-            return torch.where(d.abs() <= delta, d ** 2 / 2, d.abs())
+            return torch.where(d.abs() <= delta, d ** 2 / 2, delta * d.abs())
         ''', expect="forgot the - delta / 2"),
     Mistake("huber_mean", M, "huber_loss", '''
         def huber_loss(y_hat, y, delta=1.0):
             d = y_hat - y.reshape(y_hat.shape)
-            return torch.where(d.abs() <= delta, d ** 2 / 2, d.abs() - delta / 2).mean()
+            return torch.where(d.abs() <= delta, d ** 2 / 2, delta * (d.abs() - delta / 2)).mean()
         ''', expect="mean over the batch"),
     Mistake("huber_ignores_delta", M, "huber_loss", '''
         def huber_loss(y_hat, y, delta=1.0):
             d = y_hat - y.reshape(y_hat.shape)
             return torch.where(d.abs() <= 1, d ** 2 / 2, d.abs() - 0.5)
         ''', expect="ignores its delta"),
-    Mistake("huber_pytorch_form", M, "huber_loss", '''
+    Mistake("huber_smooth_l1_form", M, "huber_loss", '''
         def huber_loss(y_hat, y, delta=1.0):
             d = y_hat - y.reshape(y_hat.shape)
-            return torch.where(d.abs() <= delta, 0.5 * d ** 2, delta * (d.abs() - 0.5 * delta))
-        ''', expect="PyTorch's HuberLoss form"),
+            return torch.where(d.abs() < delta, 0.5 * d ** 2 / delta, d.abs() - 0.5 * delta)
+        ''', expect="smooth-L1 form"),
     Mistake("huber_python_if", M, "huber_loss", '''
         def huber_loss(y_hat, y, delta=1.0):
             d = (y_hat - y.reshape(y_hat.shape)).reshape(-1)
-            out = [float(v) ** 2 / 2 if abs(float(v)) <= delta else abs(float(v)) - delta / 2 for v in d]
+            out = [float(v) ** 2 / 2 if abs(float(v)) <= delta else delta * (abs(float(v)) - delta / 2)
+                   for v in d]
             return torch.tensor(out, dtype=y_hat.dtype).reshape(y_hat.shape)
         ''', expect="not differentiable"),
     Mistake("kfold_wrong_fold", M, "get_k_fold_data", '''
@@ -112,13 +118,26 @@ VARIANTS = [
         def huber_loss(y_hat, y, delta=1.0):
             d = y_hat - y.reshape(y_hat.shape)
             small = (d.abs() <= delta).to(d.dtype)
-            return small * (0.5 * d ** 2) + (1 - small) * (d.abs() - 0.5 * delta)
+            return small * (0.5 * d ** 2) + (1 - small) * delta * (d.abs() - 0.5 * delta)
         '''),
     Variant("huber_clamp", M, "huber_loss", '''
         def huber_loss(y_hat, y, delta=1.0):
+            # quadratic up to delta, then linear with slope delta: one expression, no branches
             a = (y_hat - y.reshape(y_hat.shape)).abs()
             q = torch.clamp(a, max=delta)
-            return q ** 2 / 2 + (a - q) * 1.0 + torch.where(a > delta, q - delta / 2 - q ** 2 / 2 + 0 * a, 0 * a)
+            return q ** 2 / 2 + delta * (a - q)
+        '''),
+    Variant("huber_pytorch_form", M, "huber_loss", '''
+        def huber_loss(y_hat, y, delta=1.0):
+            d = y_hat - y.reshape(y_hat.shape)
+            return torch.where(d.abs() <= delta, 0.5 * d ** 2, delta * (d.abs() - 0.5 * delta))
+        '''),
+    Variant("huber_expanded_linear_piece", M, "huber_loss", '''
+        def huber_loss(y_hat, y, delta=1.0):
+            abs_error = torch.abs(y_hat - y.view(y_hat.shape))
+            quadratic = 0.5 * abs_error ** 2
+            linear = delta * abs_error - 0.5 * delta ** 2
+            return torch.where(abs_error > delta, linear, quadratic)
         '''),
     Variant("kfold_index_lists", M, "get_k_fold_data", '''
         def get_k_fold_data(k, i, X, y):

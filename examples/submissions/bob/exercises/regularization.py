@@ -12,7 +12,7 @@ def l1_loss(y_hat, y):
 
 def huber_loss(y_hat, y, delta=1.0):
     d = (y_hat - y.reshape(y_hat.shape)).abs()
-    return torch.where(d <= delta, 0.5 * d ** 2, d - 0.5 * delta)
+    return torch.where(d <= delta, 0.5 * d ** 2, delta * (d - 0.5 * delta))
 
 
 def get_k_fold_data(k, i, X, y):
