@@ -87,16 +87,21 @@ class GradingPlugin:
         spec = self.rubric[check_id]
         seed = spec.seed if spec.seed is not None else self.seed
         culprits = self._culprits(spec) if len(spec.functions) > 1 else {}
-        if culprits and len(culprits) == len(spec.functions):
+        # parts with no single-part check in this run (``--only``) are not graded here: they train
+        # as the reference's, so that the end-to-end check speaks only of the selected functions
+        absent = tuple(f for f in spec.functions if f not in culprits and not any(
+            other.functions == (f,) for other in self.rubric.checks)) if len(spec.functions) > 1 else ()
+        if culprits and len(culprits) + len(absent) == len(spec.functions):
             self._charged[check_id] = tuple(culprits)
-            raise Fail("not trained end to end: every part it needs fails its own checks ("
+            raise Fail("not trained end to end: every part of yours it needs fails its own checks ("
                        + "; ".join(f"{f}: see {c}" for f, c in culprits.items())
                        + "), so nothing of yours could be tried together; fix those first")
-        request = f"{check_id}~reference:{','.join(culprits)}" if culprits else check_id
+        replaced = (*culprits, *absent)
+        request = f"{check_id}~reference:{','.join(replaced)}" if replaced else check_id
         outcome = dataclasses.replace(self.runner.run(request, seed), check_id=check_id)
         self._outcomes[check_id] = outcome
-        if culprits:
-            self._charged[check_id] = tuple(f for f in spec.functions if f not in culprits)
+        if replaced:
+            self._charged[check_id] = tuple(f for f in spec.functions if f not in replaced)
         try:
             observation = judge(outcome, seed, self._note_handed_over)
         except Fail as exc:
@@ -117,8 +122,9 @@ class GradingPlugin:
         """function -> its first failed single-part check, for the functions of a multi-part
         check that already lost points alone (their own checks explain why the whole fails)."""
         culprits: dict[str, str] = {}
+        main_first = sorted(self.rubric.checks, key=lambda other: bool(other.needs))
         for function in spec.functions:
-            for other in self.rubric.checks:
+            for other in main_first:
                 record = self.records.get(other.id)
                 if other.functions == (function,) and record is not None and not record.passed:
                     culprits[function] = other.id
