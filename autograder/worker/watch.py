@@ -39,6 +39,19 @@ _SHORTCUT_OF: dict[Any, tuple[str, str]] = {
     func: (function, label) for function, calls in FORBIDDEN.items() for func, label in calls.items()}
 
 
+def own_objects(student) -> dict[str, Any]:
+    """Contract name -> what the student's own code binds to it: from the loaded modules of a
+    submission (StudentCode), or from a notebook kernel's namespace (nb/kernel_checks.py, whose
+    student falls back to reference parts for the other notebooks' functions: those are not its)."""
+    state = vars(student)
+    if "modules" in state:
+        return {name: getattr(module, name) for module_name, names in MODULES.items()
+                if (module := state["modules"].get(module_name)) is not None
+                for name in names if hasattr(module, name)}
+    namespace, notebook = state.get("namespace", {}), state.get("notebook")
+    return {name: namespace[name] for name in MODULES.get(notebook, ()) if name in namespace}
+
+
 def _known_good_files() -> set[str]:
     """The files of the known-good parts: the harness's reference parts and our ``d2l``."""
     from autograder.harness import reference_parts
@@ -55,16 +68,13 @@ class _Watch(TorchFunctionMode):
         super().__init__()
         self.root = str(Path(student.package_dir).resolve())
         self.found: dict[str, list[str]] = {}
-        self.contract_code: dict[CodeType, str] = {}
-        for module_name, names in MODULES.items():
-            module = student.modules.get(module_name)
-            for name in names:
-                obj = getattr(module, name, None) if module is not None else None
-                for fn in (obj, *(vars(obj).values() if isinstance(obj, type) else ())):
-                    code = getattr(getattr(fn, "__func__", fn), "__code__", None)
-                    if isinstance(code, CodeType):
-                        self.contract_code.setdefault(code, name)
         self.known_good = _known_good_files()
+        self.contract_code: dict[CodeType, str] = {}
+        for name, obj in own_objects(student).items():
+            for fn in (obj, *(vars(obj).values() if isinstance(obj, type) else ())):
+                code = getattr(getattr(fn, "__func__", fn), "__code__", None)
+                if isinstance(code, CodeType):
+                    self.contract_code.setdefault(code, name)
         self._student_file: dict[str, bool] = {}
 
     # -- where a call comes from -----------------------------------------------------------------
@@ -156,18 +166,15 @@ def _borrowed_outright(student, known_good: set[str]) -> list[tuple[str, str]]:
         return ""
 
     names = []
-    for module_name, functions in MODULES.items():
-        module = student.modules.get(module_name)
-        for name in functions:
-            obj = getattr(module, name, None) if module is not None else None
-            if isinstance(obj, type):
-                methods = [getattr(obj, m) for m in dir(obj)
-                           if (not m.startswith("_") or m in ("__init__", "__getitem__"))
-                           and isinstance(getattr(obj, m, None), type(known))]
-                files = [known(m) for m in methods]
-                borrowed = files[0] if files and all(files) else ""
-            else:
-                borrowed = known(obj)
-            if borrowed:
-                names.append((name, borrowed))
+    for name, obj in own_objects(student).items():
+        if isinstance(obj, type):
+            methods = [getattr(obj, m) for m in dir(obj)
+                       if (not m.startswith("_") or m in ("__init__", "__getitem__"))
+                       and isinstance(getattr(obj, m, None), type(known))]
+            files = [known(m) for m in methods]
+            borrowed = files[0] if files and all(files) else ""
+        else:
+            borrowed = known(obj)
+        if borrowed:
+            names.append((name, borrowed))
     return names

@@ -284,7 +284,7 @@ def l1_loss(y_hat, y):
 
     wanted = {"rubric.toml", "verdicts", "solutions", "hidden_tests", "gradebook.db",
               "test_hidden_checks.py", "reference_parts.py"}
-    hits, deadline = [], time.monotonic() + 15
+    hits, deadline = [], time.monotonic() + 2   # within the 4 s limit of a single-part check
     for root, dirs, files in os.walk("/"):
         if root == "/":
             dirs[:] = [d for d in dirs if d not in ("proc", "sys", "dev")]
@@ -559,6 +559,8 @@ def l2_penalty(w):
             os.execv(sys.executable, [sys.executable, "-c", _DAEMON, json.dumps(KNOWN)])
         os._exit(0)
     os.waitpid(child, 0)
+    import time
+    time.sleep(0.5)   # the daemon is up and writing (the test watches for it) before this returns
     raise NotImplementedError
 ''', spawns=True, expect="not implemented yet",
     grader_must="leave no process of the worker alive after grading, and give none a path "
