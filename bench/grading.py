@@ -9,7 +9,8 @@ as a whole process; their ratio; the worker's peak resident size; and the throug
 20 s per submission, within 1.5x of the floor, at least 1.7x faster with 2 jobs, under 1.5 GB per
 worker. Then, side by side (in turns, so that the machine's load hits both alike), grading the
 reference and grading the reference with one hanging function (softmax: `while True: pass`),
-both sandboxed: goal (issue 9) at most 2x the clean time. Nothing here is a test: the numbers are
+both sandboxed: goal (issue 9) at most 2x the clean time; and the checks' time with the worker's
+watch of torch calls on and off (--watch-only for just that). Nothing here is a test: the numbers are
 printed (and written to bench/results.json).
 """
 from __future__ import annotations
@@ -103,16 +104,46 @@ def hang_comparison(tmp: Path, repeat: int) -> dict:
     return figures
 
 
+WATCHED = ("import contextlib, sys, autograder.worker.execute as ex\n"
+           "if sys.argv[1] == 'off':\n"
+           "    ex.watching = contextlib.contextmanager(lambda student: (yield {}))\n"
+           "from autograder.engine.grading import grade_submission\n"
+           "r = grade_submission('solutions', seed=1, runner='in-process')\n"
+           "assert r.score == r.max_score, r.score\n"
+           "print(sum(c.seconds for c in r.results))")
+
+
+def watch_comparison(repeat: int) -> dict:
+    """The checks' time of the reference in one process with the worker's watch of torch calls
+    (worker/watch.py) on and off, in turns; their medians and ratio (issue 9's from-scratch rule)."""
+    runs: dict[str, list[float]] = {"on": [], "off": []}
+    for _ in range(repeat):
+        for mode, times in runs.items():
+            out = subprocess.run([PY, "-c", WATCHED, mode], cwd=REPO, check=True,
+                                 capture_output=True, text=True).stdout
+            times.append(float(out.strip().splitlines()[-1]))
+    on, off = statistics.median(runs["on"]), statistics.median(runs["off"])
+    print(f"checks of the reference, watch on:       median {on:.1f} s; off: {off:.1f} s; "
+          f"ratio {on / off:.2f}x")
+    return {"watch_on_s": on, "watch_off_s": off, "watch_ratio": on / off,
+            "watch_on_runs": runs["on"], "watch_off_runs": runs["off"]}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--class-size", type=int, default=20)
     parser.add_argument("--skip-class", action="store_true")
+    parser.add_argument("--watch-only", action="store_true",
+                        help="only the side-by-side watch on / off measurement")
     parser.add_argument("--hang-only", action="store_true",
                         help="only the side-by-side clean / one-hang measurement")
     args = parser.parse_args()
     load = os.getloadavg()[0]
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, load average {load:.1f} at start")
+    if args.watch_only:
+        print(json.dumps(watch_comparison(args.repeat), indent=2))
+        return 0
     if args.hang_only:
         with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
             figures = hang_comparison(Path(tmp), args.repeat)
@@ -145,6 +176,7 @@ def main() -> int:
                   f"({args.class_size / two * 60:.1f} per minute)")
             print(f"speed-up with 2 jobs:                    {one / two:.2f}x  goal >= {GOALS['speedup']}x")
         figures.update(hang_comparison(Path(tmp), args.repeat))
+        figures.update(watch_comparison(args.repeat))
     figures["load_average_at_start"] = load
     (REPO / "bench" / "results.json").write_text(json.dumps(figures, indent=2) + "\n")
     return 0

@@ -75,33 +75,33 @@ def data_iter(batch_size, features, labels):
     for i in range(0, num_examples, batch_size):
         batch_indices = torch.tensor(indices[i:min(i + batch_size, num_examples)])
         yield features[batch_indices], labels[batch_indices]
-''', ("synthetic_data", "data_iter", "linreg", "squared_loss", "sgd")),
+'''),
     # the older book's sgd: it never zeroes the gradients, which the training loop then sums up
     "sgd": ("linear_regression", '''
 def sgd(params, lr, batch_size):
     for param in params:
         param.data -= lr * param.grad / batch_size
-''', ("synthetic_data", "data_iter", "linreg", "squared_loss", "sgd")),
-    # a softmax that divides by the sum of the whole batch: every part of the MLP chapter is fine
+'''),
+    # a softmax that divides by the sum of the whole batch
     "softmax": ("softmax_regression", '''
 def softmax(X):
     X_exp = torch.exp(X)
     return X_exp / X_exp.sum()
-''', ("softmax", "cross_entropy", "train_epoch_ch3", "sgd")),
+'''),
     # an in-place relu, used by the student's own mlp in the end-to-end run
     "relu": ("mlp", '''
 def relu(X):
     return X.clamp_(min=0)
-''', ("relu", "init_mlp_params", "mlp", "train_epoch_ch3")),
+'''),
 }
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("function", sorted(ONE_BUG))
 def test_one_buggy_function_loses_points_on_its_own_row_only(function, tmp_path):
-    module, source, graded = ONE_BUG[function]
+    module, source = ONE_BUG[function]
     sub = _submission(tmp_path, module, source)
-    report = grade_submission(sub, seed=3, runner="in-process", functions=graded)
+    report = grade_submission(sub, seed=3, runner="in-process")   # the whole rubric
     assert set(_lost(report)) == {function}, _lost(report)
     for result in report.results:
         if len(result.spec.functions) > 1 and function in result.spec.functions:
@@ -121,7 +121,7 @@ def squared_loss(y_hat, y):
     return (y_hat - y.reshape(y_hat.shape)) ** 2
 ''')
     report = grade_submission(sub, seed=2, runner="in-process",
-                              functions=["linreg", "squared_loss"])
+                              functions=["synthetic_data", "data_iter", "linreg", "squared_loss", "sgd"])
     (end_to_end,) = [r for r in report.results if r.spec.id == "convergence.linear_regression.all"]
     assert end_to_end.passed and "reference's linreg, squared_loss" in end_to_end.message
     assert "linreg fails linreg.values" in end_to_end.message
@@ -223,3 +223,18 @@ def test_switching_the_watch_off_costs_the_module():
 
 def test_all_modules_are_covered_by_the_constants_hand_in():
     assert sorted(p.stem for p in (HANDINS / "constants" / "exercises").glob("*.py")) == sorted(MODULES)
+
+
+@pytest.mark.slow
+def test_only_a_failing_function_selected_leaves_nothing_to_try_together(tmp_path):
+    """``--only relu`` with a stub relu: the end-to-end runs cannot pay (nothing else of the
+    student's is graded), and say why instead of charging the stub's mistake to other parts."""
+    sub = _submission(tmp_path, "mlp", '''
+def relu(X):
+    raise NotImplementedError
+''')
+    report = grade_submission(sub, seed=2, runner="in-process", functions=["relu"])
+    assert report.score == 0
+    for result in report.results:
+        if len(result.spec.functions) > 1:
+            assert result.functions == ("relu",) and "not graded in this run" in result.message

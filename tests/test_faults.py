@@ -173,10 +173,9 @@ def test_a_hang_on_one_input_costs_that_check_and_the_function_s_later_ones(tmp_
     path = sub / "exercises" / "softmax_regression.py"
     source = HANGS_ON_LARGE_LOGITS.format(tag=tag_statement(marker))
     path.write_text(replace_definition(path.read_text(), "softmax", source))
-    # Without softmax.from_scratch: the scoring rule that a failed from-scratch check costs the
-    # whole function would also take the points of the checks before the hang.
+    # softmax.from_scratch fails too (hung), but a check that hung or crashed says nothing about
+    # library shortcuts: the checks before the hang keep their points.
     rubric = load_rubric().select({"softmax", "cross_entropy"})
-    rubric = dataclasses.replace(rubric, checks=tuple(s for s in rubric.checks if s.id != "softmax.from_scratch"))
     report = grade_within(wall_clock_bound(LIMITS, len(rubric.checks)), sub, seed=5,
                           rubric=rubric, limits=LIMITS)
     by_id = {r.spec.id: r for r in report.results}

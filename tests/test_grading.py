@@ -45,7 +45,7 @@ def test_untouched_stubs_score_zero_and_every_check_says_why(tmp_path):
         if len(test["tags"]) == 1:
             assert "not implemented yet" in test["output"], test
         else:  # an end-to-end check names the parts, each not implemented yet, and runs nothing
-            assert "every part it needs fails its own checks" in test["output"], test
+            assert "every part of yours it needs fails its own checks" in test["output"], test
             assert all(f"{name}: see " in test["output"] for name in test["tags"]), test
     assert "Traceback" not in proc.stdout + proc.stderr
 

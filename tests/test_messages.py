@@ -325,3 +325,18 @@ def test_a_verdict_message_through_the_engine_shows_the_difference(tmp_path):
     message = failing(sub, ["cross_entropy.values"])["cross_entropy.values"]
     assert re.search(r"they first differ at \[0\]: \S+ instead of \S+; \d+ of \d+ entries differ, "
                      r"by up to 0\.0001", message), message
+
+
+# ------------------------------------------------------- exceptions a scenario observes itself
+
+def test_an_exception_the_scenario_observes_points_at_the_line_and_gives_the_fix(tmp_path):
+    """relu.grad records the exception as its observation (an error is what it checks for); the
+    message still names the student's line and the fix, as for a crash."""
+    sub = submission(tmp_path, "mlp", """
+        def relu(X):
+            return torch.tensor(X.numpy().clip(min=0))
+        """)
+    message = failing(sub, ["relu.grad"])["relu.grad"]
+    assert_one_line(message)
+    assert f"mlp.py:{line_of(sub, 'mlp', 'X.numpy()')} in relu" in message, message
+    assert "X.numpy().clip(min=0)" in message and "Hint:" in message and "detach()" in message

@@ -39,5 +39,8 @@ def judge(outcome: ScenarioOutcome, seed: int,
         all_verdicts()[outcome.check_id](observation, seed)
     except Fail as exc:
         exc.observation = observation
+        if " raised " in exc.message:  # an exception the scenario observed: advice as for a crash
+            exc.message = with_hint(exc.message)
+            exc.args = (exc.message,)
         raise
     return observation

@@ -91,7 +91,15 @@ class GradingPlugin:
         # as the reference's, so that the end-to-end check speaks only of the selected functions
         absent = tuple(f for f in spec.functions if f not in culprits and not any(
             other.functions == (f,) for other in self.rubric.checks)) if len(spec.functions) > 1 else ()
-        if culprits and len(culprits) + len(absent) == len(spec.functions):
+        if culprits and absent and len(culprits) + len(absent) == len(spec.functions):
+            # ``--only`` selected just parts that fail alone: nothing of the student's is left to
+            # try together, so this run cannot pay the check (a full run would try the others)
+            self._charged[check_id] = tuple(culprits)
+            raise Fail(f"not trained end to end in this run: your {', '.join(culprits)} already "
+                       "fail their own checks (" + "; ".join(f"{f}: see {c}" for f, c in culprits.items())
+                       + f") and its other parts ({', '.join(absent)}) are not graded in this run; "
+                       "grade them too to see whether your parts work together")
+        if culprits and len(culprits) == len(spec.functions):
             self._charged[check_id] = tuple(culprits)
             raise Fail("not trained end to end: every part of yours it needs fails its own checks ("
                        + "; ".join(f"{f}: see {c}" for f, c in culprits.items())

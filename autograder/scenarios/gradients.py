@@ -6,12 +6,11 @@ from typing import Any, Callable
 
 import torch
 
+from autograder.worker.errors import observed_exception
 from autograder.scenarios.observe import observe
 
 
-def _text(exc: BaseException) -> str:
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return f"{type(exc).__name__}{': ' + first[:200] if first else ''}"
+_text = observed_exception  # "Name: message (at file.py:LINE in func: code)"
 
 
 def upstream_gradients(fn: Callable[..., Any], args: tuple[torch.Tensor, ...],

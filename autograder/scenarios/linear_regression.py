@@ -6,6 +6,7 @@ import torch
 from autograder.inputs import linear_regression as inputs
 from autograder.inputs import upstream
 from autograder.scenarios.gradients import upstream_gradients
+from autograder.worker.errors import observed_exception
 from autograder.scenarios.observe import forbidden_calls, observe
 from autograder.scenarios.registry import scenario
 
@@ -136,7 +137,7 @@ def _sgd_run(student, seed):
     except AttributeError as exc:
         # `param = param - ...; param.grad.zero_()` fails here: the new tensor has no .grad.
         # The verdict explains it from the untouched parameters.
-        error = f"{type(exc).__name__}: {str(exc).strip()[:150]}"
+        error = observed_exception(exc, 150)
     # `w` and `b` are the very objects the training loop holds: observe them, not the list.
     return {"w": observe(w), "b": observe(b), "w_grad": observe(w.grad), "b_grad": observe(b.grad),
             "w_requires_grad": bool(w.requires_grad), "b_requires_grad": bool(b.requires_grad),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import torch
 
 from autograder.inputs import mlp as inputs
+from autograder.worker.errors import observed_exception
 from autograder.scenarios.observe import forbidden_calls, observe
 from autograder.scenarios.registry import scenario
 
@@ -25,9 +26,7 @@ def _torch_dropout(X, dropout):
     return torch.nn.functional.dropout(X, p=float(dropout), training=True)
 
 
-def _error_text(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return f"{type(exc).__name__}: {text}"[:300]
+_error_text = observed_exception  # "Name: message (at file.py:LINE in func: code)"
 
 
 # ------------------------------------------------------------------------------------------ relu

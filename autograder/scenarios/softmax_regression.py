@@ -12,6 +12,7 @@ import torch
 from autograder.inputs import softmax_regression as inputs
 from autograder.inputs import upstream
 from autograder.scenarios.gradients import upstream_gradients
+from autograder.worker.errors import observed_exception
 from autograder.scenarios.observe import forbidden_calls, observe
 from autograder.scenarios.registry import scenario
 
@@ -57,9 +58,7 @@ def _known_good(student):
     return student.swapped(MODULE, accuracy=_good_accuracy, Accumulator=_GoodAccumulator)
 
 
-def _exception_text(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return f"{type(exc).__name__}{': ' + text[:200] if text else ''}"
+_exception_text = observed_exception  # "Name: message (at file.py:LINE in func: code)"
 
 
 # ---------------------------------------------------------------- softmax

@@ -7,6 +7,7 @@ the trusted side never sees. The trusted side adds advice matched on the text (e
 from __future__ import annotations
 
 import ast
+import contextvars
 import inspect
 import re
 import traceback
@@ -255,3 +256,19 @@ def module_line(exc: BaseException, filename: str) -> int | None:
         if frame.filename == filename and frame.name == "<module>":
             line = frame.lineno
     return line
+
+
+# The submission whose scenario is running (set by worker/execute.py), for scenarios that observe
+# an exception themselves instead of letting it end the check.
+CURRENT_PACKAGE: contextvars.ContextVar[Path | None] = contextvars.ContextVar("package", default=None)
+
+
+def observed_exception(exc: BaseException, limit: int = 300) -> str:
+    """``Name: message`` of an exception a scenario records as its observation, with where in the
+    student's code it was raised (``(at file.py:LINE in func: code)``), so that the verdict's
+    message points at the line."""
+    text = exception_text(exc)[:limit]
+    package = CURRENT_PACKAGE.get()
+    where = student_frame(exc, package) if package is not None else ""
+    return text + (f" (at {where[:200]})" if where else "")
+

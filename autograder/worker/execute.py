@@ -12,6 +12,7 @@ import numpy as np
 import torch
 
 from autograder.scenarios import all_scenarios
+from autograder.worker.errors import CURRENT_PACKAGE
 from autograder.worker.outcome import ScenarioOutcome
 from autograder.worker.loader import StudentCode, StudentCodeError, describe_exception
 from autograder.worker.transport import TransportError, encode
@@ -83,6 +84,7 @@ def run_scenario(student: StudentCode, check_id: str, seed: int) -> ScenarioOutc
     start = time.perf_counter()
     cwd = os.getcwd()
     error, payload = None, None
+    token = CURRENT_PACKAGE.set(Path(student.package_dir))
     try:
         seed_everything(seed)
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out), \
@@ -102,6 +104,7 @@ def run_scenario(student: StudentCode, check_id: str, seed: int) -> ScenarioOutc
     except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt: all the student's
         error = describe_exception(exc, student.package_dir, check_id=check_id, student=student)
     finally:
+        CURRENT_PACKAGE.reset(token)
         with contextlib.suppress(OSError):
             os.chdir(cwd)
     return ScenarioOutcome(check_id, payload, error, time.perf_counter() - start,
