@@ -16,6 +16,10 @@ from autograder.engine.records import CheckRecord, training_curves
 from autograder.worker.outcome import ScenarioOutcome
 
 
+def _see(culprits: dict[str, str]) -> str:
+    return "; ".join(f"{f}: see {c}" for f, c in culprits.items())
+
+
 def _replaced(culprits: dict[str, str]) -> str:
     """The clause saying which parts the end-to-end run took from the reference, and why."""
     names = ", ".join(culprits)
@@ -86,24 +90,17 @@ class GradingPlugin:
         """Run the scenario of ``check_id`` through the runner, then its verdict here."""
         spec = self.rubric[check_id]
         seed = spec.seed if spec.seed is not None else self.seed
-        culprits = self._culprits(spec) if len(spec.functions) > 1 else {}
-        # parts with no single-part check in this run (``--only``) are not graded here: they train
-        # as the reference's, so that the end-to-end check speaks only of the selected functions
-        absent = tuple(f for f in spec.functions if f not in culprits and not any(
-            other.functions == (f,) for other in self.rubric.checks)) if len(spec.functions) > 1 else ()
-        if culprits and absent and len(culprits) + len(absent) == len(spec.functions):
-            # ``--only`` selected just parts that fail alone: nothing of the student's is left to
-            # try together, so this run cannot pay the check (a full run would try the others)
+        culprits, absent = self._culprits(spec), self._absent(spec)
+        if culprits and len(culprits) + len(absent) == len(spec.functions):
             self._charged[check_id] = tuple(culprits)
-            raise Fail(f"not trained end to end in this run: your {', '.join(culprits)} already "
-                       "fail their own checks (" + "; ".join(f"{f}: see {c}" for f, c in culprits.items())
-                       + f") and its other parts ({', '.join(absent)}) are not graded in this run; "
-                       "grade them too to see whether your parts work together")
-        if culprits and len(culprits) == len(spec.functions):
-            self._charged[check_id] = tuple(culprits)
-            raise Fail("not trained end to end: every part of yours it needs fails its own checks ("
-                       + "; ".join(f"{f}: see {c}" for f, c in culprits.items())
-                       + "), so nothing of yours could be tried together; fix those first")
+            if absent:  # ``--only`` selected just parts that fail alone (a full run tries the rest)
+                raise Fail(f"not trained end to end in this run: your {', '.join(culprits)} already "
+                           f"fail their own checks ({_see(culprits)}) and its other parts "
+                           f"({', '.join(absent)}) are not graded in this run; grade them too to "
+                           "see whether your parts work together")
+            raise Fail(f"not trained end to end: every part of yours it needs fails its own checks "
+                       f"({_see(culprits)}), so nothing of yours could be tried together; fix "
+                       "those first")
         replaced = (*culprits, *absent)
         request = f"{check_id}~reference:{','.join(replaced)}" if replaced else check_id
         outcome = dataclasses.replace(self.runner.run(request, seed), check_id=check_id)
@@ -127,8 +124,11 @@ class GradingPlugin:
             self._observations[check_id] = observation
 
     def _culprits(self, spec) -> dict[str, str]:
-        """function -> its first failed single-part check, for the functions of a multi-part
-        check that already lost points alone (their own checks explain why the whole fails)."""
+        """function -> its first failed single-part check (main checks first), for the functions
+        of a multi-part check that already lost points alone (their own checks explain why the
+        whole fails)."""
+        if len(spec.functions) == 1:
+            return {}
         culprits: dict[str, str] = {}
         main_first = sorted(self.rubric.checks, key=lambda other: bool(other.needs))
         for function in spec.functions:
@@ -138,6 +138,14 @@ class GradingPlugin:
                     culprits[function] = other.id
                     break
         return culprits
+
+    def _absent(self, spec) -> tuple[str, ...]:
+        """The parts of a multi-part check with no single-part check in this run (``--only``):
+        they train as the reference's, so the check speaks only of the selected functions."""
+        if len(spec.functions) == 1:
+            return ()
+        graded = {other.functions[0] for other in self.rubric.checks if len(other.functions) == 1}
+        return tuple(f for f in spec.functions if f not in graded)
 
     def _note_handed_over(self, found: dict[str, list[str]]) -> None:
         for function, what in found.items():

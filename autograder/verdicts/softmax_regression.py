@@ -16,7 +16,7 @@ import torch.nn.functional as F
 
 from autograder.inputs import softmax_regression as inputs
 from autograder.inputs import upstream
-from autograder.verdicts.expect import close, mismatch, number, show, tensor, type_name
+from autograder.verdicts.expect import close, compare, mismatch, number, show, tensor, type_name
 from autograder.verdicts.gradients import check_gradients
 from autograder.verdicts.registry import Fail, verdict
 
@@ -138,7 +138,7 @@ def softmax_stable(obs, seed):
             raise Fail(f"softmax returned inf/nan for logits >= {limit} ({X.dtype}) or <= -{limit + 15}: "
                        "subtract the row max before exp (exp(X - X.max(dim=1, keepdim=True).values) "
                        f"gives the same probabilities without overflow). For the row "
-                       f"X = {show(X[bad[0]])} got {show(got[bad[0]])}, expected {show(expected[bad[0]])}")
+                       f"X = {show(X[bad[0]])} {compare(got[bad[0]], expected[bad[0]])}")
         tol = {"rtol": 1e-4, "atol": 1e-6} if X.dtype == torch.float32 else {"rtol": 1e-9, "atol": 1e-12}
         if not close(got, expected, **tol):
             raise _softmax_wrong(got, X, expected, f"large logits X = {show(X)}")
