@@ -17,6 +17,10 @@ plus the key phrase each function's messages must hold and the load notes' key p
 function the hand-in does not define is expected to score 0. The collateral count (functions that
 are correct per the table but lost a point) is computed over the whole corpus and must be 0.
 
+The hand-ins that are the reference but for one function (one bug, disguised shortcuts, one hang)
+hold only that function, in ``tests/corpus/<name>/changes/<module>.py``: the submission is the
+reference module with it appended (later definitions win), so they keep up with the spec.
+
 Every hand-in is graded once per session (cached by name), with a fixed seed.
 """
 from __future__ import annotations
@@ -30,6 +34,8 @@ import pytest
 
 from autograder.contract import MODULE_OF, MODULES
 from autograder.engine.grading import grade_submission
+from tests.catalogue import mutated_source
+from tests.support import SOLUTIONS
 
 HERE = Path(__file__).parent
 CORPUS = HERE / "corpus"
@@ -51,6 +57,23 @@ class HandIn:
     notes: dict[str, list[str]] = field(default_factory=dict)     # module -> load-note phrases
     functions: list[str] | None = None            # None: the whole rubric
     max_seconds: float | None = None
+    reference: tuple[str, ...] = ()               # modules handed in as the reference's (changes/)
+
+    def submission(self, build_root: Path) -> Path:
+        """The folder to grade: ``path`` itself, or, for a hand-in of ``changes/``, the reference
+        modules with the changed definitions appended, built under ``build_root``."""
+        changes = self.path / "changes"
+        if not changes.is_dir():
+            return self.path
+        target = build_root / self.path.name
+        (target / "exercises").mkdir(parents=True, exist_ok=True)
+        for module in self.reference:
+            text = (SOLUTIONS / f"{module}.py").read_text()
+            change = changes / f"{module}.py"
+            if change.is_file():
+                text = mutated_source(text, change.read_text())
+            (target / "exercises" / f"{module}.py").write_text(text)
+        return target
 
 
 def full(*names: str) -> dict[str, str]:
@@ -118,7 +141,7 @@ HANDINS: dict[str, HandIn] = {
 
     # The reference everywhere, except cross_entropy without its minus sign.
     "one_bug_each": HandIn(
-        CORPUS / "one_bug_each", "in-process", functions=LINEAR + SOFTMAX,
+        CORPUS / "one_bug_each", "in-process", functions=LINEAR + SOFTMAX, reference=tuple(MODULES),
         expect={**full(*LINEAR, *SOFTMAX),
                 "cross_entropy": {"cross_entropy.values", "cross_entropy.gradient",
                                   "cross_entropy.from_scratch",
@@ -127,7 +150,7 @@ HANDINS: dict[str, HandIn] = {
 
     # softmax through getattr(torch, "soft" + "max"), relu through exec of a built string.
     "disguised_shortcuts": HandIn(
-        CORPUS / "disguised_shortcuts", "in-process",
+        CORPUS / "disguised_shortcuts", "in-process", reference=("softmax_regression", "mlp"),
         expect={**full(*SOFTMAX, *MLP), "softmax": 0, "relu": 0},
         phrases={"softmax": ["handed its work to torch.softmax", "softmax calls torch.softmax"],
                  "relu": ["handed its work to torch.relu", "relu calls torch.relu"]}),
@@ -155,6 +178,7 @@ HANDINS: dict[str, HandIn] = {
     # end-to-end check of the chapter needs).
     "hanging_one_function": HandIn(
         CORPUS / "hanging_one_function", "sandbox", functions=["softmax", "cross_entropy"],
+        reference=("linear_regression", "softmax_regression"),
         expect={"softmax": 0, "cross_entropy": FULL},
         phrases={"softmax": ["timed out after", "softmax hung in softmax.values",
                              "its other checks are not run"]},
@@ -171,14 +195,21 @@ HANDINS: dict[str, HandIn] = {
 # ---------------------------------------------------------------- grading, once per session
 
 @pytest.fixture(scope="module")
-def graded():
+def submissions(tmp_path_factory) -> dict[str, Path]:
+    """name -> the folder graded for that hand-in (built once for the ``changes/`` ones)."""
+    root = tmp_path_factory.mktemp("corpus")
+    return {name: hand_in.submission(root) for name, hand_in in HANDINS.items()}
+
+
+@pytest.fixture(scope="module")
+def graded(submissions):
     cache: dict[str, tuple[object, float]] = {}
 
     def get(name: str):
         if name not in cache:
             hand_in = HANDINS[name]
             start = time.perf_counter()
-            report = grade_submission(hand_in.path, seed=SEED, runner=hand_in.runner,
+            report = grade_submission(submissions[name], seed=SEED, runner=hand_in.runner,
                                       functions=hand_in.functions)
             cache[name] = report, time.perf_counter() - start
         return cache[name]
@@ -266,10 +297,10 @@ def collateral(name: str, report) -> list[tuple[str, str, float]]:
 
 # ---------------------------------------------------------------- the tests
 
-def test_the_table_covers_every_function_each_hand_in_defines():
+def test_the_table_covers_every_function_each_hand_in_defines(submissions):
     for name, hand_in in HANDINS.items():
         scope = set(hand_in.functions or MODULE_OF)
-        missing = (defined_names(hand_in.path) & scope) - set(hand_in.expect)
+        missing = (defined_names(submissions[name]) & scope) - set(hand_in.expect)
         assert not missing, f"{name}: no verdict for {sorted(missing)}"
         assert set(hand_in.expect) <= scope, name
 
