@@ -6,9 +6,8 @@ fingerprint still matches, so a run killed halfway loses nothing already graded.
 """
 from __future__ import annotations
 
-import concurrent.futures
+import functools
 import json
-import multiprocessing
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Callable
 
 from autograder.batch.discover import Entry
 from autograder.batch.fingerprint import submission_fingerprint
+from autograder.batch.pool import in_pool
 from autograder.reports.atomic import write_atomic
 from autograder.sandbox.limits import Limits
 
@@ -112,11 +112,6 @@ def _write_feedback(report, folder: Path) -> None:
     fresh.rename(folder)
 
 
-def _warm_up() -> None:
-    """Pay torch's import once per pool process, not once per student."""
-    import autograder.engine.plugin  # noqa: F401  (imports torch and the verdicts)
-
-
 def grade_entries(entries: list[Entry], out: Path, options: BatchOptions, jobs: int = 1,
                   on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Grade ``entries`` with ``jobs`` processes; ``on_done`` is called as each one finishes."""
@@ -139,25 +134,16 @@ def grade_entries(entries: list[Entry], out: Path, options: BatchOptions, jobs: 
             done(stored)
         else:
             todo.append((entry, fingerprint))
-    if jobs <= 1 or len(todo) <= 1:
-        for entry, fingerprint in todo:
-            done(grade_entry(entry, out, options, fingerprint))
-        return outcomes
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context,
-                                                initializer=_warm_up) as pool:
-        futures = {pool.submit(grade_entry, entry, out, options, fingerprint): entry
-                   for entry, fingerprint in todo}
-        try:
-            for future in concurrent.futures.as_completed(futures):
-                entry = futures[future]
-                try:
-                    done(future.result())
-                except Exception as exc:  # noqa: BLE001 - a pool process died: that student only
-                    done(Outcome(entry.student, "error",
-                                 message=f"the grading process failed ({type(exc).__name__}: {exc})"))
-        except KeyboardInterrupt:
-            for future in futures:
-                future.cancel()
-            raise
+
+    def failed(item: tuple[Entry, str], exc: BaseException) -> None:
+        done(Outcome(item[0].student, "error",
+                     message=f"the grading process failed ({type(exc).__name__}: {exc})"))
+
+    in_pool(functools.partial(_grade_item, out=out, options=options), todo,
+            jobs if len(todo) > 1 else 1, on_done=lambda item, outcome: done(outcome), on_error=failed)
     return outcomes
+
+
+def _grade_item(item: tuple[Entry, str], *, out: Path, options: BatchOptions) -> Outcome:
+    """One pool item: a submission and its fingerprint."""
+    return grade_entry(item[0], out, options, item[1])

@@ -50,8 +50,9 @@ def nb() -> None:
     feedback and export grades.
 
     Every step runs nbgrader's own API on an nbgrader course directory, so nbgrader's formgrader
-    and commands keep working on it. Autograding runs nbgrader's autograde, then this grader's
-    sandboxed engine on the same notebooks; the engine's scores are what the gradebook keeps.
+    and commands keep working on it. Autograding runs nbgrader's autograde pipeline with its
+    kernel taken out: the sandboxed engine grades the answer cells, and its verdicts become the
+    test cells' outputs, which nbgrader scores and shows in the feedback.
     A typical term: init, build, release, (students fetch and submit), collect, autograde,
     feedback, export.
     """
@@ -66,7 +67,8 @@ def nb() -> None:
                    "(default: nbgrader's /usr/local/share/nbgrader/exchange; "
                    "$AUTOGRADER_NB_EXCHANGE overrides either).")
 @click.option("--timeout", type=click.IntRange(min=1), default=300, show_default=True,
-              help="Seconds one notebook cell may run while nbgrader autogrades.")
+              help="Seconds one notebook cell may run when nbgrader's own `nbgrader autograde` runs "
+                   "the notebooks in a kernel (`autograder nb autograde` starts no kernel).")
 @_friendly
 def init(course_dir: Path, course_id: str | None, exchange: Path | None, timeout: int) -> None:
     """Create the course directory COURSE_DIR with its nbgrader_config.py.
@@ -163,15 +165,13 @@ def collect(assignment: str, course_dir: Path | None, zip_dir: Path | None, patt
 @_course_option
 @click.option("--student", "students", multiple=True, metavar="ID",
               help="Autograde only this student (repeatable).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Students graded at the same time (each uses about one core).")
 @click.option("--force", is_flag=True,
-              help="Autograde again submissions graded before (nbgrader skips them otherwise; "
-                   "this command says so).")
+              help="Autograde again submissions graded before with unchanged content, grader "
+                   "and options (they are skipped otherwise, and the command says so).")
 @click.option("--seed", type=int, default=None,
-              help="Seed for the hidden checks' random inputs, in the kernel and in the sandbox "
-                   "(default: a new one, printed).")
-@click.option("--cell-timeout", type=click.IntRange(min=1), default=None,
-              help="Seconds a notebook cell may run in nbgrader's kernel (default: the course's "
-                   "Execute.timeout).")
+              help="Seed for the hidden checks' random inputs (default: a new one, printed).")
 @click.option("--timeout", type=click.FloatRange(min=1), default=60, show_default=True,
               help="Seconds one check may run in the sandbox.")
 @click.option("--memory", type=click.IntRange(min=256), default=2048, show_default=True,
@@ -181,50 +181,63 @@ def collect(assignment: str, course_dir: Path | None, zip_dir: Path | None, patt
 @click.option("--unsafe-no-sandbox", is_flag=True,
               help="Run the engine's worker without bubblewrap (when it is unavailable).")
 @_friendly
-def autograde(assignment: str, course_dir: Path | None, students: tuple[str, ...], force: bool,
-              seed: int | None, cell_timeout: int | None, timeout: float, memory: int,
-              data_dir: Path | None, unsafe_no_sandbox: bool) -> None:
-    """Grade the collected submissions of ASSIGNMENT.
+def autograde(assignment: str, course_dir: Path | None, students: tuple[str, ...], jobs: int,
+              force: bool, seed: int | None, timeout: float, memory: int, data_dir: Path | None,
+              unsafe_no_sandbox: bool) -> None:
+    """Grade the collected submissions of ASSIGNMENT into the gradebook.
 
-    First nbgrader's autograde: it restores locked cells, runs every cell in a kernel (the hidden
-    tests included) and records its scores. Before it, each submission is repaired: cells
-    students deleted come back, a copied cell's duplicate id goes to the copy they edited, answer
-    cells that lost their metadata are found by the function they define, and a file that is not
-    a notebook is set aside (it scores 0; the rest is graded). Then the sandboxed engine grades
-    the same notebooks' answer cells with the rubric's checks, and its scores replace nbgrader's
-    in the gradebook (each answer cell gets the engine's messages as a comment). A submission
-    graded before is reported as skipped unless --force or a newer submission.
+    nbgrader's own autograde pipeline, with its Execute step (a Jupyter kernel running every cell,
+    unsandboxed) taken out: no kernel starts and no cell of a submission runs outside the
+    sandbox. First nbgrader's sanitising steps write autograded/STUDENT/ASSIGNMENT/: locked cells
+    restored, and before them this grader's repairs (cells students deleted come back, a copied
+    cell's duplicate id goes to the copy they edited, answer cells that lost their metadata are
+    found by the function they define, a file that is not a notebook is set aside and scores 0).
+    Then the sandboxed engine grades the answer cells with the rubric's checks and writes into
+    each test cell its messages, the training curves beside the reference's, and its score;
+    nbgrader's SaveAutoGrades and late-penalty steps read them into the gradebook.
+
+    Students are graded JOBS at a time; each one is recorded as it finishes, so a run stopped
+    halfway keeps what it finished, and a rerun skips a submission whose content, the grader and
+    the options are unchanged (--force regrades it).
     """
     from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from autograder.engine.grading import new_seed
     from autograder.nb.autograde import autograde as run
+    from autograder.nb.collect import submitted_students
     from autograder.sandbox.limits import Limits
 
     course = _course(course_dir)
-    seed = new_seed() if seed is None else seed
     engine = {"runner": "unsandboxed" if unsafe_no_sandbox else "sandbox",
               "limits": Limits(timeout_s=timeout, memory_mb=memory),
               "data_dir": str(data_dir) if data_dir else None}
     console = Console()
+    shown = {"graded": "{total:g}/{max_score:g} points", "skipped": "skipped, unchanged",
+             "error": "not graded"}
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console) as progress:
+        task = progress.add_task("autograding", total=len(
+            students or submitted_students(course, assignment)))
 
-    def progress(grade) -> None:
-        shown = {"graded": f"{grade.total:g} points", "skipped": "skipped", "error": "not graded"}
-        console.print(f"{grade.student}: {shown[grade.status]}")
+        def on_student(grade) -> None:
+            text = shown[grade.status].format(total=grade.total, max_score=grade.max_score)
+            progress.update(task, advance=1, description=f"{grade.student}: {text}")
+            progress.console.print(f"{grade.student}: {text}")
 
-    results = run(course, assignment, students=students, force=force, seed=seed,
-                  cell_timeout=cell_timeout, engine=engine, on_student=progress)
-    table = Table(title=f"{assignment}: autograded with seed {seed}")
-    for column in ("student", "status", "nbgrader's kernel", "grader (in the gradebook)"):
+        results = run(course, assignment, students=students, force=force, seed=seed, engine=engine,
+                      jobs=jobs, on_student=on_student)
+    seeds = sorted({g.seed for g in results if g.seed is not None})
+    title = f"{assignment}: autograded" + (f" with seed {', '.join(map(str, seeds))}" if seeds else "")
+    table = Table(title=title)
+    for column in ("student", "status", "points (in the gradebook)", "seconds"):
         table.add_column(column)
-    for grade in results:
-        max_score = getattr(grade.report, "max_score", 0) if grade.report else 0
+    for grade in sorted(results, key=lambda g: g.student):
         table.add_row(grade.student, grade.status,
-                      f"{sum(grade.kernel_scores.values()):g}" if grade.kernel_scores else "-",
-                      f"{grade.total:g}/{max_score:g}" if grade.status == "graded" else "-")
+                      f"{grade.total:g}/{grade.max_score:g}" if grade.status != "error" else "-",
+                      f"{grade.seconds:.1f}" if grade.status == "graded" else "-")
     console.print(table)
-    for grade in results:
+    for grade in sorted(results, key=lambda g: g.student):
         for note in grade.notes:
             click.echo(f"- {grade.student}: {note}")
 

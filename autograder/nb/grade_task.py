@@ -1,0 +1,86 @@
+"""One student's sandboxed grading, as a pool process runs it: the engine grades the notebooks
+nbgrader sanitised into ``autograded/``, and each test cell gets the outputs of its verdicts.
+
+This is the only step that runs student code, and it runs it in the engine's worker (bubblewrap);
+the notebooks themselves are only read and written as JSON here. Its result is plain data, so it
+crosses back to the process that owns the gradebook.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from autograder.reports.atomic import write_atomic
+
+
+@dataclass(frozen=True)
+class GradeTask:
+    """What to grade and how (``engine``: ``grade_submission`` options)."""
+
+    student: str
+    folder: str                        # autograded/STUDENT/ASSIGNMENT
+    seed: int
+    engine: dict = field(default_factory=dict)
+    reference_curves: bool = True
+
+
+@dataclass
+class GradeOutcome:
+    """What the engine found, in the form the gradebook step needs."""
+
+    student: str
+    status: str                         # "graded" or "error"
+    scores: dict[str, float] = field(default_factory=dict)   # grade id -> engine row score
+    max_score: float = 0.0
+    notes: list[str] = field(default_factory=list)
+    message: str = ""
+    seconds: float = 0.0
+
+    @property
+    def total(self) -> float:
+        return sum(self.scores.values())
+
+
+def _write_outcomes(folder: Path, report, reason: str, reference: bool) -> dict[str, float]:
+    """Put each test cell's outputs into the notebooks of ``folder``; grade id -> score written."""
+    from nbgrader.utils import determine_grade, is_grade
+
+    from autograder.nb.outcomes import EngineOutcomes, notebook_outputs
+
+    scores: dict[str, float] = {}
+    for path in sorted(folder.glob("*.ipynb")):
+        nb = nbformat.read(str(path), as_version=4)
+        step = EngineOutcomes(outputs=notebook_outputs(path.stem, report, reason, reference))
+        nb, _ = step.preprocess(nb, {})
+        for cell in nb.cells:
+            if is_grade(cell) and cell.cell_type == "code":
+                scores[cell.metadata["nbgrader"]["grade_id"]] = float(determine_grade(cell)[0] or 0)
+        write_atomic(path, nbformat.writes(nb) + "\n")
+    return scores
+
+
+def grade_autograded(task: GradeTask) -> GradeOutcome:
+    """Grade ``task.folder`` with the sandboxed engine and write the verdicts into its notebooks.
+
+    A submission the engine cannot grade at all still gets outputs: every test cell says why and
+    scores 0, so nothing keeps a score the engine did not give."""
+    from autograder.engine.grading import GradingError, grade_submission
+
+    start = time.perf_counter()
+    folder = Path(task.folder)
+    outcome = GradeOutcome(task.student, "graded")
+    report, reason = None, ""
+    try:
+        report = grade_submission(folder, seed=task.seed, **task.engine)
+    except GradingError as exc:
+        outcome.status, reason = "error", f"the sandboxed grader could not grade it ({exc})"
+        outcome.message = reason
+    else:
+        outcome.notes += list(getattr(report, "source_notes", []))
+        outcome.max_score = report.max_score
+    outcome.scores = _write_outcomes(folder, report, reason, task.reference_curves)
+    outcome.seconds = time.perf_counter() - start
+    return outcome
