@@ -167,6 +167,9 @@ def collect(assignment: str, course_dir: Path | None, zip_dir: Path | None, patt
               help="Autograde only this student (repeatable).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Students graded at the same time (each uses about one core).")
+@click.option("--only", "only", multiple=True, metavar="FUNCTION",
+              help="Grade only the checks of FUNCTION (repeatable), e.g. this week's exercises; "
+                   "the other test cells score 0 and say they were not graded.")
 @click.option("--force", is_flag=True,
               help="Autograde again submissions graded before with unchanged content, grader "
                    "and options (they are skipped otherwise, and the command says so).")
@@ -182,7 +185,7 @@ def collect(assignment: str, course_dir: Path | None, zip_dir: Path | None, patt
               help="Run the engine's worker without bubblewrap (when it is unavailable).")
 @_friendly
 def autograde(assignment: str, course_dir: Path | None, students: tuple[str, ...], jobs: int,
-              force: bool, seed: int | None, timeout: float, memory: int, data_dir: Path | None,
+              only: tuple[str, ...], force: bool, seed: int | None, timeout: float, memory: int, data_dir: Path | None,
               unsafe_no_sandbox: bool) -> None:
     """Grade the collected submissions of ASSIGNMENT into the gradebook.
 
@@ -208,10 +211,16 @@ def autograde(assignment: str, course_dir: Path | None, students: tuple[str, ...
     from autograder.nb.collect import submitted_students
     from autograder.sandbox.limits import Limits
 
+    from autograder.contract import MODULE_OF
+
+    unknown = [name for name in only if name not in MODULE_OF]
+    if unknown:
+        raise click.UsageError(f"--only {unknown[0]}: not an exercise function "
+                               f"(one of {', '.join(MODULE_OF)})")
     course = _course(course_dir)
     engine = {"runner": "unsandboxed" if unsafe_no_sandbox else "sandbox",
               "limits": Limits(timeout_s=timeout, memory_mb=memory),
-              "data_dir": str(data_dir) if data_dir else None}
+              "data_dir": str(data_dir) if data_dir else None, "functions": set(only) or None}
     console = Console()
     shown = {"graded": "{total:g}/{max_score:g} points", "skipped": "skipped, unchanged",
              "error": "not graded"}
