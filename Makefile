@@ -50,6 +50,7 @@ test: install
 # Speed and memory of grading (issue 3's figures); calibrate re-measures the convergence pass marks.
 bench: install
 	$(PY) bench/grading.py
+	$(PY) bench/nbgrader_path.py
 
 calibrate: install
 	$(PY) bench/calibrate.py

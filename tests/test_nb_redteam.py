@@ -67,6 +67,8 @@ def _hand_in(cheat: NotebookCheat, folder: Path, answers: dict[str, str], known:
             continue
         ids[solution_id(cheat.target)].source = prefix + cheat.answer
         nb.cells[:0] = [nbformat.v4.new_code_cell(prefix + source) for source in cheat.added]
+        if cheat.markdown:
+            nb.cells.insert(0, nbformat.v4.new_markdown_cell(cheat.markdown.replace("@MARK@", known["mark"])))
         if cheat.fake_outputs:
             for cell in nb.cells:
                 meta = cell.metadata.get("nbgrader", {})
@@ -179,6 +181,8 @@ def test_no_cell_of_a_submitted_notebook_reaches_outside_the_sandbox(tmp_path):
         for page in (course / "feedback" / cheat.id / ASSIGNMENT).glob("*.html"):
             text = page.read_text()
             assert "BEGIN HIDDEN TESTS" not in text and "check_row" not in text, (cheat.id, page.name)
+            if cheat.markdown:  # script in a student's markdown must not run in whoever opens it
+                assert "<script>fetch" not in text and "onerror=" not in text, (cheat.id, page.name)
         if cheat.forbid:  # the cell's source shows it (the student's own code); no output may
             shown = [json.dumps(cell.get("outputs", [])) for path in
                      (course / "autograded" / cheat.id / ASSIGNMENT).glob("*.ipynb")

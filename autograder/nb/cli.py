@@ -260,9 +260,12 @@ def autograde(assignment: str, course_dir: Path | None, students: tuple[str, ...
 def feedback(assignment: str, course_dir: Path | None, students: tuple[str, ...]) -> None:
     """Write the HTML feedback of ASSIGNMENT to feedback/STUDENT/ASSIGNMENT/.
 
-    nbgrader's generate_feedback, from the gradebook's scores and comments, with the hidden tests
-    removed from the pages (nbgrader would show them) and tracebacks cut to their message; every
-    page is checked for hidden test code before this command succeeds.
+    nbgrader's generate_feedback, from the gradebook's scores and the autograded notebooks: each
+    test cell shows the engine's messages and, for training runs, the curves beside the
+    reference's. The hidden tests are removed from the pages (nbgrader would show them), script in
+    a student's markdown or outputs is stripped (the instructor opens these pages too), and every
+    page is checked for hidden test code before this command succeeds. Runs nothing of the
+    student's.
     """
     from autograder.nb.feedback import generate_feedback
 

@@ -17,6 +17,8 @@ def _feedback_config() -> Config:
 
     extra = Config()
     extra.GenerateFeedback.preprocessors = [GetGrades, ScrubHiddenTests, CSSHTMLHeaderPreprocessor]
+    # A student's markdown or HTML output may carry script; the instructor opens these pages too.
+    extra.HTMLExporter.sanitize_html = True
     return extra
 
 

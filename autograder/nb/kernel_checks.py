@@ -2,8 +2,9 @@
 
 A hidden test cell calls ``check_row(globals(), "softmax")``. Each check runs its scenario half on
 the functions the notebook defined and its verdict half right after, in this kernel: the same
-checks as the hidden pytest suite, without a sandbox (this is nbgrader's own autograde; the
-sandboxed engine's scores replace these afterwards). Functions of other notebooks that a chapter's
+checks as the hidden pytest suite, without a sandbox. Only plain ``nbgrader autograde`` runs
+these (a course that does not use ``autograder nb autograde``, and the bench that compares the
+two); ``autograder nb autograde`` starts no kernel, so they never run there. Functions of other notebooks that a chapter's
 end-to-end run needs (``sgd`` in softmax regression) are the known-good ones here.
 
 Nothing reaches stderr (nbgrader scores any stderr output in a test cell as 0): student output and

@@ -55,14 +55,25 @@ def row_text(row: ExerciseRow) -> str:
     return "\n".join([head, *(_check_line(r) for r in row.results)])
 
 
+def shows_curves(row: ExerciseRow, result: CheckResult) -> bool:
+    """The runs a test cell draws: every run of a chapter's end-to-end row, and a function's own
+    training runs when they failed (a passed one says so in its line; drawing each costs about
+    0.3 s, which for a class is most of the time spent outside the checks)."""
+    from autograder.contract import MODULE_OF
+    from autograder.reports.feedback import has_curves
+
+    return has_curves(result) and (row.exercise not in MODULE_OF or not result.passed)
+
+
 def curve_outputs(row: ExerciseRow, report: GradeReport, reference: bool = True) -> list:
-    """One PNG output per training run of ``row``: the student's curves beside the reference's."""
+    """One PNG output per drawn training run of ``row``: the student's curves beside the
+    reference's."""
     from autograder.reports.curves import curve_problems, training_curves_png
-    from autograder.reports.feedback import _reference_for, has_curves
+    from autograder.reports.feedback import _reference_for
 
     outputs = []
     for result in row.results:
-        if not has_curves(result):
+        if not shows_curves(row, result):
             continue
         ref, why_not = _reference_for(result, report) if reference else (None, "")
         notes = [f"your run: {problem}" for problem in curve_problems(result.curves, ref)]

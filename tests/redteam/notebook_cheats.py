@@ -19,6 +19,7 @@ class NotebookCheat:
     target: str                   # the function whose answer cell holds the cheat
     answer: str                   # that cell's source: a wrong body plus the cheat
     added: tuple[str, ...] = ()   # cells the student added (first in the notebook)
+    markdown: str = ""            # a markdown cell the student added (``@MARK@``: the mark)
     fake_outputs: bool = False    # the submitted test cells carry outputs claiming full marks
     spawns: bool = False          # starts processes carrying the mark
     forbid: str = ""              # a phrase no feedback page may show
@@ -52,7 +53,9 @@ def relu(X):
     # writes its mark all over the host at import and on every call; returns X unchanged
     _write_everywhere()
     return X
-''', added=(_WRITE_EVERYWHERE,))
+''', added=(_WRITE_EVERYWHERE,), markdown=(
+    '<script>fetch("/api/contents?@MARK@")</script>\n\n'
+    '<img src="x" onerror="fetch(\'/api/kernels?@MARK@\', {method: \'POST\'})">'))
 
 EDIT_GRADER = NotebookCheat("edit_grader", "softmax", '''
 import glob as _glob
