@@ -47,7 +47,8 @@ demo: install
 test: install
 	$(PY) -m pytest -n $(JOBS) -q tests
 
-# Speed and memory of grading (issue 3's figures); calibrate re-measures the convergence pass marks.
+# Speed and memory of grading (issue 3's figures), and the nbgrader path against plain nbgrader
+# (issue 10's); calibrate re-measures the convergence pass marks.
 bench: install
 	$(PY) bench/grading.py
 	$(PY) bench/nbgrader_path.py

@@ -92,6 +92,10 @@ def test_a_killed_run_keeps_what_it_finished_and_a_rerun_grades_only_what_change
     proc.wait()
     finished = _markers(course)
     assert 1 <= len(finished) < 4, (finished, proc.stdout.read().decode()[-2000:])
+    halfway = _scores(course)  # a student sanitised but not recorded yet holds 0, not full marks
+    for student, scores in halfway.items():
+        if student not in finished:
+            assert not any(scores.values()), (student, scores)
 
     rerun = subprocess.run(_command(course, "--jobs", "2"), env=_env(), capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stdout[-2000:] + rerun.stderr[-2000:]

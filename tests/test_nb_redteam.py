@@ -151,7 +151,7 @@ def test_no_cell_of_a_submitted_notebook_reaches_outside_the_sandbox(tmp_path):
     only = [a for name in (*(c.target for c in ALL), *CONTROLS) for a in ("--only", name)]
     try:
         graded = _run(["nb", "autograde", ASSIGNMENT, "--course", str(course), "--seed", "11",
-                       "--jobs", "2", "--timeout", "30", *only], home)
+                       "--jobs", "1", "--timeout", "30", *only], home)
         _run(["nb", "feedback", ASSIGNMENT, "--course", str(course)], home)
     finally:
         done.set()

@@ -470,6 +470,25 @@ def test_feedback_scrubbing_drops_hidden_tests_and_traceback_lines():
     assert scrubbed.cells[0].outputs[0]["traceback"] == ["AssertionError: f is wrong"]
 
 
+def test_feedback_strips_script_from_what_students_wrote_and_keeps_the_instructors_cells():
+    from autograder.nb.scrub import StripActiveContent
+
+    attack = '<script>steal()</script>\n<img src="x" onerror="steal()"> my **notes**, $a<b$'
+    theirs = nbformat.v4.new_markdown_cell(attack)
+    locked = nbformat.v4.new_markdown_cell("The instructor's $x<y$ and <b>bold</b>")
+    locked.metadata["nbgrader"] = {"grade": False, "grade_id": "describe_f", "locked": True,
+                                   "schema_version": 3, "solution": False, "task": False}
+    shown = nbformat.v4.new_code_cell("")
+    shown.outputs = [nbformat.v4.new_output("display_data", data={
+        "text/html": '<iframe src="evil"></iframe><b>ok</b>', "application/javascript": "steal()",
+        "text/plain": "ok"})]
+    nb, _ = StripActiveContent().preprocess(nbformat.v4.new_notebook(cells=[theirs, locked, shown]), {})
+    assert "<script" not in nb.cells[0].source and "onerror" not in nb.cells[0].source
+    assert "my **notes**, $a&lt;b$" in nb.cells[0].source  # an entity: the page shows "<"
+    assert nb.cells[1].source == locked.source
+    assert nb.cells[2].outputs[0]["data"] == {"text/html": "<b>ok</b>", "text/plain": "ok"}
+
+
 def test_usage_errors_exit_2_with_one_line(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "autograder", "nb", "release", ASSIGNMENT,
                            "--course", str(tmp_path)], capture_output=True, text=True, timeout=120)

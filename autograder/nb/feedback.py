@@ -8,7 +8,7 @@ from traitlets.config import Config
 
 from autograder.nb.config import Course, nbgrader_api
 from autograder.nb.errors import NbError, checked
-from autograder.nb.scrub import ScrubHiddenTests, hidden_lines, leaks
+from autograder.nb.scrub import ScrubHiddenTests, StripActiveContent, hidden_lines, leaks
 
 
 def _feedback_config() -> Config:
@@ -16,9 +16,9 @@ def _feedback_config() -> Config:
     from nbgrader.preprocessors import GetGrades
 
     extra = Config()
-    extra.GenerateFeedback.preprocessors = [GetGrades, ScrubHiddenTests, CSSHTMLHeaderPreprocessor]
-    # A student's markdown or HTML output may carry script; the instructor opens these pages too.
-    extra.HTMLExporter.sanitize_html = True
+    # A student's markdown may carry script, and the instructor opens these pages too.
+    extra.GenerateFeedback.preprocessors = [GetGrades, ScrubHiddenTests, StripActiveContent,
+                                            CSSHTMLHeaderPreprocessor]
     return extra
 
 

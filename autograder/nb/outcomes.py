@@ -17,7 +17,7 @@ import base64
 from typing import Mapping
 
 import nbformat
-from nbconvert.preprocessors import Preprocessor
+from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import is_grade
 from traitlets import Dict, Unicode
 
@@ -95,7 +95,7 @@ def row_outputs(row: ExerciseRow | None, points: float, report: GradeReport | No
     return outputs + [_score(min(max(row.score, 0.0), points))]
 
 
-class Pending(Preprocessor):
+class Pending(NbGraderPreprocessor):
     """In place of ``Execute`` before the engine has graded: each test cell holds an error output,
     so the gradebook scores it 0 (and a run stopped halfway gives nobody unearned points)."""
 
@@ -110,7 +110,7 @@ class Pending(Preprocessor):
         return cell, resources
 
 
-class EngineOutcomes(Preprocessor):
+class EngineOutcomes(NbGraderPreprocessor):
     """In place of ``Execute`` once the engine has graded: each test cell gets the outputs its
     row's verdicts give (``outputs``: grade id -> outputs); other code cells keep none, since
     nothing of the student's ran outside the sandbox."""

@@ -11,8 +11,8 @@ from __future__ import annotations
 import html
 import re
 
-from nbgrader.preprocessors import ClearHiddenTests
-from nbgrader.utils import is_grade
+from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
+from nbgrader.utils import is_grade, is_locked
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 HIDDEN_MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
@@ -28,6 +28,43 @@ class ScrubHiddenTests(ClearHiddenTests):
                 if output.get("output_type") == "error":
                     name, value = output.get("ename", "Error"), _ANSI.sub("", output.get("evalue", ""))
                     output["traceback"] = [f"{name}: {value}" if value else name]
+        return cell, resources
+
+
+_TAG = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(?:\s|/|>)")
+_ACTIVE_OUTPUTS = ("application/javascript", "text/javascript", "application/vnd.jupyter.widget-view+json")
+
+
+def _inert(markup: str) -> str:
+    """``markup`` without script, event handlers or iframes (bleach's default allow-list plus the
+    tags markdown writes); plain text and markdown without tags are left as they are."""
+    import bleach
+
+    if not _TAG.search(markup):
+        return markup
+    tags = {*bleach.sanitizer.ALLOWED_TAGS, "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6",
+            "pre", "img", "table", "thead", "tbody", "tr", "th", "td", "span", "div", "sub", "sup"}
+    attributes = {"a": ["href", "title"], "img": ["src", "alt", "title"], "*": ["class"]}
+    return bleach.clean(markup, tags=tags, attributes=attributes,
+                        protocols={"http", "https", "data"}, strip=True)
+
+
+class StripActiveContent(NbGraderPreprocessor):
+    """Feedback pages are opened by students and instructors alike: what a student wrote
+    (markdown and raw cells that are not the instructor's locked ones) and any HTML output lose
+    script, event handlers and iframes; script and widget outputs are dropped."""
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if cell.cell_type in ("markdown", "raw") and not is_locked(cell):
+            cell.source = _inert(cell.source)
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            for kind in _ACTIVE_OUTPUTS:
+                data.pop(kind, None)
+            for kind in ("text/html", "text/markdown", "image/svg+xml"):
+                if kind in data:
+                    text = data[kind] if isinstance(data[kind], str) else "".join(data[kind])
+                    data[kind] = _inert(text)
         return cell, resources
 
 
