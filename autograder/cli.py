@@ -158,10 +158,17 @@ def grade(submission: str, ref: str | None, json_path: Path | None, feedback_dir
 @click.option("--only", "only", multiple=True, type=click.Choice(FUNCTIONS), metavar="FUNCTION",
               help="Grade only the checks of FUNCTION (repeatable), e.g. this week's exercises.")
 @click.option("--no-feedback", is_flag=True, help="Skip the Markdown/HTML feedback (faster).")
+@click.option("--format", "formats", multiple=True, type=click.Choice(["canvas"]),
+              help="Also write the grades for an LMS (repeatable): canvas writes OUT/canvas.csv, "
+                   "for Canvas's Grades > Import.")
+@click.option("--canvas-assignment", default="D2L autograder", show_default=True, metavar="NAME",
+              help="The assignment column of canvas.csv (Canvas creates it, or matches an "
+                   "existing assignment of that name).")
 @friendly_errors
 def grade_all(folders: tuple[Path, ...], out: Path, jobs: int, seed: int | None,
               data_dir: Path | None, timeout: float, memory: int, unsafe_no_sandbox: bool,
-              only: tuple[str, ...], no_feedback: bool) -> None:
+              only: tuple[str, ...], no_feedback: bool, formats: tuple[str, ...],
+              canvas_assignment: str) -> None:
     """Grade every submission under FOLDERS, in parallel, into OUT.
 
     Each sub-folder of a FOLDER is one student's submission (a repository or notebooks); nbgrader's
@@ -170,7 +177,9 @@ def grade_all(folders: tuple[Path, ...], out: Path, jobs: int, seed: int | None,
     A submission whose content, grader and options are unchanged since the last run into OUT is not
     graded again, and every result is written atomically: a run stopped halfway keeps what it
     finished. A submission that cannot be graded gets an "error" line with the reason; the others
-    go on. Exits 0 when the run completed.
+    go on. With --format canvas, OUT/canvas.csv holds the totals as Canvas's gradebook import
+    reads them (the student id as SIS Login ID; an ungraded submission's cell left empty, which
+    Canvas does not overwrite). Exits 0 when the run completed.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -211,6 +220,12 @@ def grade_all(folders: tuple[Path, ...], out: Path, jobs: int, seed: int | None,
                 progress.console.print(f"[red]{outcome.student}[/red]: {outcome.message}")
 
         grade_entries(entries, out, options, jobs=jobs, on_done=on_done)
+    if "canvas" in formats:
+        from autograder.reports.canvas_csv import write_canvas_csv
+
+        write_canvas_csv(outcomes, load_rubric().select(set(only) or None).total, out / "canvas.csv",
+                         canvas_assignment)
+        click.echo(f"wrote {out / 'canvas.csv'}")
     counts = {status: sum(o.status == status for o in outcomes) for status in ("graded", "unchanged", "error")}
     click.echo(f"{len(outcomes)} submission(s): {counts['graded']} graded, {counts['unchanged']} "
                f"unchanged since the last run, {counts['error']} could not be graded; "

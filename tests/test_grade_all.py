@@ -74,10 +74,11 @@ def test_grade_all_writes_grades_and_reuses_unchanged_results(tmp_path):
     # bo fixes relu; ada is unchanged and is not graded again
     (klass / "bo" / "exercises" / "mlp.py").write_text((SOLUTIONS / "mlp.py").read_text())
     second = cli("grade-all", str(klass), "--out", str(out), "--jobs", "2", "--only", "relu",
-                 "--seed", "5", "--no-feedback")
+                 "--seed", "5", "--no-feedback", "--format", "canvas", "--canvas-assignment", "Week 4")
     assert second.returncode == 0, second.stderr
     assert "1 graded, 1 unchanged" in second.stdout
     grades = read_grades(out)
+    _canvas_csv_matches_the_grades(out, grades, total)
     assert grades["ada"]["status"] == "unchanged" and grades["ada"]["total"] == f"{total:g}"
     relu_points = sum(spec.points for spec in RELU.checks if spec.exercise == "relu")
     assert grades["bo"]["relu"] == f"{relu_points:g}" and grades["bo"]["status"] == "graded"
@@ -85,6 +86,17 @@ def test_grade_all_writes_grades_and_reuses_unchanged_results(tmp_path):
     # the parts outside the selection as the reference's, so the stub costs nothing here
     mlp_points = sum(spec.points for spec in RELU.checks if spec.exercise == "mlp (end to end)")
     assert grades["bo"]["mlp (end to end)"] == f"{mlp_points:g}"
+
+
+def _canvas_csv_matches_the_grades(out, grades, total) -> None:
+    """Canvas's import: identity columns, the assignment, a Points Possible row; an ungraded
+    submission's cell left empty (Canvas then keeps what it had)."""
+    with open(out / "canvas.csv", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Week 4"]
+    assert rows[1][0].strip() == "Points Possible" and rows[1][5] == f"{total:g}"
+    by_login = {row[3]: row[5] for row in rows[2:]}
+    assert by_login == {"ada": grades["ada"]["total"], "bo": grades["bo"]["total"], "cy": ""}
 
 
 def test_a_run_killed_halfway_keeps_what_it_finished(tmp_path):
