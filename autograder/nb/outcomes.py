@@ -40,10 +40,22 @@ def _png(png: bytes, caption: str) -> nbformat.NotebookNode:
         "image/png": base64.b64encode(png).decode("ascii"), "text/plain": caption})
 
 
+WIDTH = 100  # nbconvert shows stream output in <pre>: long lines would run off the page
+
+
+def _wrapped(text: str) -> str:
+    """Each line of ``text`` folded at WIDTH, continuation lines indented under the bullet."""
+    import textwrap
+
+    return "\n".join(textwrap.fill(line, WIDTH, subsequent_indent="    ", break_long_words=False,
+                                    break_on_hyphens=False, replace_whitespace=False) or line
+                     for line in text.splitlines())
+
+
 def _check_line(result: CheckResult) -> str:
     mark = "passed" if result.passed else "FAILED"
     line = f"- {result.spec.id} ({result.score:g}/{result.spec.points:g}): {mark}"
-    return line + (f": {result.message}" if result.message else "")
+    return _wrapped(line + (f": {result.message}" if result.message else ""))
 
 
 def row_text(row: ExerciseRow) -> str:
