@@ -189,6 +189,9 @@ def test_no_cell_of_a_submitted_notebook_reaches_outside_the_sandbox(tmp_path):
             assert "BEGIN HIDDEN TESTS" not in text and "check_row" not in text, (cheat.id, page.name)
             if cheat.markdown:  # script in a student's markdown must not run in whoever opens it
                 assert "<script>fetch" not in text and "onerror=" not in text, (cheat.id, page.name)
+        if cheat.markdown:  # nor in formgrader, which shows the instructor the autograded copy
+            for path in (course / "autograded" / cheat.id / ASSIGNMENT).glob("*.ipynb"):
+                assert "<script>fetch" not in path.read_text() and "onerror=" not in path.read_text()
         if cheat.forbid:  # the cell's source shows it (the student's own code); no output may
             shown = [json.dumps(cell.get("outputs", [])) for path in
                      (course / "autograded" / cheat.id / ASSIGNMENT).glob("*.ipynb")

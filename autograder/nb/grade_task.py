@@ -45,16 +45,19 @@ class GradeOutcome:
 
 
 def _write_outcomes(folder: Path, report, reason: str, reference: bool) -> dict[str, float]:
-    """Put each test cell's outputs into the notebooks of ``folder``; grade id -> score written."""
+    """Put each test cell's outputs into the notebooks of ``folder`` (and strip script from what
+    the student wrote: nbgrader's formgrader shows these to the instructor); grade id -> score."""
     from nbgrader.utils import determine_grade, is_grade
 
     from autograder.nb.outcomes import EngineOutcomes, notebook_outputs
+    from autograder.nb.scrub import StripActiveContent
 
     scores: dict[str, float] = {}
     for path in sorted(folder.glob("*.ipynb")):
         nb = nbformat.read(str(path), as_version=4)
         step = EngineOutcomes(outputs=notebook_outputs(path.stem, report, reason, reference))
         nb, _ = step.preprocess(nb, {})
+        nb, _ = StripActiveContent().preprocess(nb, {})  # formgrader shows this copy to the instructor
         for cell in nb.cells:
             if is_grade(cell) and cell.cell_type == "code":
                 scores[cell.metadata["nbgrader"]["grade_id"]] = float(determine_grade(cell)[0] or 0)
