@@ -189,7 +189,6 @@ def _wanted(course: Course, assignment: str, students: Iterable[str]) -> list[st
 
 def autograde(course: Course, assignment: str, *, students: Iterable[str] = (), force: bool = False,
               seed: int | None = None, engine: dict | None = None, jobs: int = 1,
-              reference_curves: bool = True,
               on_student: Callable[[StudentGrade], None] | None = None) -> list[StudentGrade]:
     """Autograde every collected submission of ``assignment`` (or only ``students``), ``jobs`` at
     a time. ``engine`` holds ``grade_submission`` options (runner, limits, functions, data_dir).
@@ -225,8 +224,7 @@ def autograde(course: Course, assignment: str, *, students: Iterable[str] = (), 
                 finished(StudentGrade(student, "error", [str(exc)]))
                 continue
             fingerprints[student] = _fingerprint(course, assignment, student, key)  # after set-aside
-            yield GradeTask(student, str(course.path("autograded", student, assignment)), seed,
-                            engine, reference_curves)
+            yield GradeTask(student, str(course.path("autograded", student, assignment)), seed, engine)
 
     def graded(task: GradeTask, outcome: GradeOutcome) -> None:
         scores = record(course, assignment, task.student)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from autograder.contract import FUNCTIONS
 from autograder.nb.errors import NbError
 
 COURSE_HELP = ("The course directory (default: the working directory or the nearest parent with "
@@ -167,7 +168,7 @@ def collect(assignment: str, course_dir: Path | None, zip_dir: Path | None, patt
               help="Autograde only this student (repeatable).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Students graded at the same time (each uses about one core).")
-@click.option("--only", "only", multiple=True, metavar="FUNCTION",
+@click.option("--only", "only", multiple=True, type=click.Choice(FUNCTIONS), metavar="FUNCTION",
               help="Grade only the checks of FUNCTION (repeatable), e.g. this week's exercises; "
                    "the other test cells score 0 and say they were not graded.")
 @click.option("--force", is_flag=True,
@@ -185,8 +186,8 @@ def collect(assignment: str, course_dir: Path | None, zip_dir: Path | None, patt
               help="Run the engine's worker without bubblewrap (when it is unavailable).")
 @_friendly
 def autograde(assignment: str, course_dir: Path | None, students: tuple[str, ...], jobs: int,
-              only: tuple[str, ...], force: bool, seed: int | None, timeout: float, memory: int, data_dir: Path | None,
-              unsafe_no_sandbox: bool) -> None:
+              only: tuple[str, ...], force: bool, seed: int | None, timeout: float, memory: int,
+              data_dir: Path | None, unsafe_no_sandbox: bool) -> None:
     """Grade the collected submissions of ASSIGNMENT into the gradebook.
 
     nbgrader's own autograde pipeline, with its Execute step (a Jupyter kernel running every cell,
@@ -211,12 +212,6 @@ def autograde(assignment: str, course_dir: Path | None, students: tuple[str, ...
     from autograder.nb.collect import submitted_students
     from autograder.sandbox.limits import Limits
 
-    from autograder.contract import MODULE_OF
-
-    unknown = [name for name in only if name not in MODULE_OF]
-    if unknown:
-        raise click.UsageError(f"--only {unknown[0]}: not an exercise function "
-                               f"(one of {', '.join(MODULE_OF)})")
     course = _course(course_dir)
     engine = {"runner": "unsandboxed" if unsafe_no_sandbox else "sandbox",
               "limits": Limits(timeout_s=timeout, memory_mb=memory),

@@ -16,7 +16,8 @@ def _feedback_config() -> Config:
     from nbgrader.preprocessors import GetGrades
 
     extra = Config()
-    # A student's markdown may carry script, and the instructor opens these pages too.
+    # A student's markdown may carry script, and the instructor opens these pages too. Our
+    # autograde strips it already; this covers notebooks autograded otherwise (plain nbgrader).
     extra.GenerateFeedback.preprocessors = [GetGrades, ScrubHiddenTests, StripActiveContent,
                                             CSSHTMLHeaderPreprocessor]
     return extra

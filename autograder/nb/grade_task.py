@@ -24,7 +24,6 @@ class GradeTask:
     folder: str                        # autograded/STUDENT/ASSIGNMENT
     seed: int
     engine: dict = field(default_factory=dict)
-    reference_curves: bool = True
 
 
 @dataclass
@@ -33,36 +32,25 @@ class GradeOutcome:
 
     student: str
     status: str                         # "graded" or "error"
-    scores: dict[str, float] = field(default_factory=dict)   # grade id -> engine row score
     max_score: float = 0.0
     notes: list[str] = field(default_factory=list)
     message: str = ""
     seconds: float = 0.0
 
-    @property
-    def total(self) -> float:
-        return sum(self.scores.values())
 
-
-def _write_outcomes(folder: Path, report, reason: str, reference: bool) -> dict[str, float]:
+def _write_outcomes(folder: Path, report, reason: str) -> None:
     """Put each test cell's outputs into the notebooks of ``folder`` (and strip script from what
-    the student wrote: nbgrader's formgrader shows these to the instructor); grade id -> score."""
-    from nbgrader.utils import determine_grade, is_grade
-
+    the student wrote: nbgrader's formgrader shows these to the instructor). The scores are read
+    from those outputs by nbgrader's SaveAutoGrades, in the process that owns the gradebook."""
     from autograder.nb.outcomes import EngineOutcomes, notebook_outputs
     from autograder.nb.scrub import StripActiveContent
 
-    scores: dict[str, float] = {}
     for path in sorted(folder.glob("*.ipynb")):
         nb = nbformat.read(str(path), as_version=4)
-        step = EngineOutcomes(outputs=notebook_outputs(path.stem, report, reason, reference))
+        step = EngineOutcomes(outputs=notebook_outputs(path.stem, report, reason))
         nb, _ = step.preprocess(nb, {})
         nb, _ = StripActiveContent().preprocess(nb, {})  # formgrader shows this copy to the instructor
-        for cell in nb.cells:
-            if is_grade(cell) and cell.cell_type == "code":
-                scores[cell.metadata["nbgrader"]["grade_id"]] = float(determine_grade(cell)[0] or 0)
         write_atomic(path, nbformat.writes(nb) + "\n")
-    return scores
 
 
 def grade_autograded(task: GradeTask) -> GradeOutcome:
@@ -84,6 +72,6 @@ def grade_autograded(task: GradeTask) -> GradeOutcome:
     else:
         outcome.notes += list(getattr(report, "source_notes", []))
         outcome.max_score = report.max_score
-    outcome.scores = _write_outcomes(folder, report, reason, task.reference_curves)
+    _write_outcomes(folder, report, reason)
     outcome.seconds = time.perf_counter() - start
     return outcome

@@ -4,8 +4,9 @@ A hidden test cell calls ``check_row(globals(), "softmax")``. Each check runs it
 the functions the notebook defined and its verdict half right after, in this kernel: the same
 checks as the hidden pytest suite, without a sandbox. Only plain ``nbgrader autograde`` runs
 these (a course that does not use ``autograder nb autograde``, and the bench that compares the
-two); ``autograder nb autograde`` starts no kernel, so they never run there. Functions of other notebooks that a chapter's
-end-to-end run needs (``sgd`` in softmax regression) are the known-good ones here.
+two); ``autograder nb autograde`` starts no kernel, so they never run there. Functions of other
+notebooks that a chapter's end-to-end run needs (``sgd`` in softmax regression) are the
+known-good ones here.
 
 Nothing reaches stderr (nbgrader scores any stderr output in a test cell as 0): student output and
 warnings are captured, and a failure is one AssertionError listing each failed check's message.

@@ -77,33 +77,29 @@ def shows_curves(row: ExerciseRow, result: CheckResult) -> bool:
     return has_curves(result) and (row.exercise not in MODULE_OF or not result.passed)
 
 
-def curve_outputs(row: ExerciseRow, report: GradeReport, reference: bool = True) -> list:
+def curve_outputs(row: ExerciseRow, report: GradeReport) -> list:
     """One PNG output per drawn training run of ``row``: the student's curves beside the
     reference's."""
-    from autograder.reports.curves import curve_problems, training_curves_png
-    from autograder.reports.feedback import _reference_for
+    from autograder.reports.feedback import curve_png
 
     outputs = []
     for result in row.results:
-        if not shows_curves(row, result):
-            continue
-        ref, why_not = _reference_for(result, report) if reference else (None, "")
-        notes = [f"your run: {problem}" for problem in curve_problems(result.curves, ref)]
-        notes += [why_not] if why_not else []
-        caption = f"training curves of {result.spec.id}" + ("".join(f"; {n}" for n in notes))
-        outputs.append(_png(training_curves_png(result.curves, ref, result.spec.id), caption))
+        if shows_curves(row, result):
+            png, notes = curve_png(result, report)
+            outputs.append(_png(png, f"training curves of {result.spec.id}"
+                                     + "".join(f"; {note}" for note in notes)))
     return outputs
 
 
 def row_outputs(row: ExerciseRow | None, points: float, report: GradeReport | None,
-                reason: str = "", reference: bool = True) -> list:
+                reason: str = "") -> list:
     """The outputs of the test cell worth ``points`` that holds ``row`` (None: not graded; then
     ``reason`` says why and the cell scores 0)."""
     if row is None:
         return [_stdout(f"Grader: 0/{points:g} points: {reason or 'not graded in this run'}."), _score(0)]
     outputs = [_stdout(row_text(row))]
     if report is not None:
-        outputs += curve_outputs(row, report, reference)
+        outputs += curve_outputs(row, report)
     return outputs + [_score(min(max(row.score, 0.0), points))]
 
 
@@ -137,11 +133,10 @@ class EngineOutcomes(NbGraderPreprocessor):
         return cell, resources
 
 
-def notebook_outputs(notebook: str, report: GradeReport | None, reason: str = "",
-                     reference: bool = True) -> dict[str, list]:
+def notebook_outputs(notebook: str, report: GradeReport | None, reason: str = "") -> dict[str, list]:
     """grade id -> outputs for every test cell of ``notebook`` (``report`` None: nothing graded)."""
     from autograder.nb.layout import graded_rows
 
     rows: Mapping[str, ExerciseRow] = {row.exercise: row for row in report.rows()} if report else {}
-    return {graded.grade_id: row_outputs(rows.get(graded.row), graded.points, report, reason, reference)
+    return {graded.grade_id: row_outputs(rows.get(graded.row), graded.points, report, reason)
             for graded in graded_rows(notebook)}

@@ -51,6 +51,16 @@ def has_curves(result: CheckResult) -> bool:
             and bool(result.curves))
 
 
+def curve_png(result: CheckResult, report: GradeReport,
+              reference_curves: bool = True) -> tuple[bytes, tuple[str, ...]]:
+    """The PNG of one run's curves beside the reference's, and what to say under it."""
+    reference, why_not = _reference_for(result, report) if reference_curves else (None, "")
+    notes = [f"your run: {problem}" for problem in curve_problems(result.curves, reference)]
+    if why_not:
+        notes.append(why_not)
+    return training_curves_png(result.curves, reference, result.spec.id), tuple(notes)
+
+
 def write_curve_images(report: GradeReport, out_dir: Path, *,
                        reference_curves: bool = True) -> dict[str, CurveImage]:
     """One PNG per convergence check with curves, in ``out_dir/curves``; check id -> image."""
@@ -58,14 +68,10 @@ def write_curve_images(report: GradeReport, out_dir: Path, *,
     for result in report.results:
         if not has_curves(result):
             continue
-        reference, why_not = _reference_for(result, report) if reference_curves else (None, "")
-        notes = [f"your run: {problem}" for problem in curve_problems(result.curves, reference)]
-        if why_not:
-            notes.append(why_not)
+        png, notes = curve_png(result, report, reference_curves)
         name = _file_name(result.spec.id)
-        write_atomic(Path(out_dir) / CURVES_DIR / name,
-                     training_curves_png(result.curves, reference, result.spec.id))
-        images[result.spec.id] = CurveImage(f"{CURVES_DIR}/{name}", tuple(notes))
+        write_atomic(Path(out_dir) / CURVES_DIR / name, png)
+        images[result.spec.id] = CurveImage(f"{CURVES_DIR}/{name}", notes)
     return images
 
 
