@@ -21,6 +21,12 @@ def handed_over(observation: dict) -> dict[str, list[str]]:
             if name in FUNCTIONS and isinstance(what, list) and what}
 
 
+def advised(message: str) -> str:
+    """A failed verdict's message, with the advice given for a crash when it reports an
+    exception the scenario observed (the handout's public checks word it the same)."""
+    return with_hint(message) if " raised " in message else message
+
+
 def judge(outcome: ScenarioOutcome, seed: int,
           on_handed_over: Callable[[dict[str, list[str]]], None] | None = None) -> dict[str, Any]:
     """Return the decoded observation when the check passes; raise Fail with the student-facing
@@ -39,8 +45,7 @@ def judge(outcome: ScenarioOutcome, seed: int,
         all_verdicts()[outcome.check_id](observation, seed)
     except Fail as exc:
         exc.observation = observation
-        if " raised " in exc.message:  # an exception the scenario observed: advice as for a crash
-            exc.message = with_hint(exc.message)
-            exc.args = (exc.message,)
+        exc.message = advised(exc.message)
+        exc.args = (exc.message,)
         raise
     return observation

@@ -29,19 +29,24 @@ def _good_accuracy(y_hat, y):
 
 
 class _GoodAccumulator:
-    """Running float sums of n quantities."""
+    """Running sums of n quantities, kept in a float64 tensor (torch builtins only)."""
 
     def __init__(self, n):
-        self.data = [0.0] * n
+        self._sums = torch.zeros(n, dtype=torch.float64)
 
     def add(self, *args):
-        self.data = [a + float(b) for a, b in zip(self.data, args)]
+        k = min(len(self._sums), len(args))          # extra or missing values: as zip would
+        self._sums = self._sums[:k] + torch.tensor([float(a) for a in args[:k]], dtype=torch.float64)
 
     def reset(self):
-        self.data = [0.0] * len(self.data)
+        self._sums = torch.zeros_like(self._sums)
+
+    @property
+    def data(self):
+        return self._sums.tolist()
 
     def __getitem__(self, idx):
-        return self.data[idx]
+        return self._sums.tolist()[idx]
 
 
 def _plain(value):

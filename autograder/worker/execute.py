@@ -76,6 +76,21 @@ def parse_request(check_id: str) -> tuple[str, dict]:
     return base, {}
 
 
+def failure_message(exc: BaseException, student: StudentCode, check_id: str) -> str:
+    """The student's message for an exception that ended a scenario (the public checks of the
+    handout give the same one)."""
+    if isinstance(exc, StudentCodeError):
+        return str(exc)
+    if isinstance(exc, NotImplementedError):
+        return (f"`{_raising_function(exc, student)}` is not implemented yet (it still raises "
+                "NotImplementedError)")
+    if isinstance(exc, OutputLimitExceeded):
+        return f"your code {exc}; remove the prints from the graded functions"
+    if isinstance(exc, TransportError):
+        return f"the result could not be read back: {exc}"
+    return describe_exception(exc, student.package_dir, check_id=check_id, student=student)
+
+
 def run_scenario(student: StudentCode, check_id: str, seed: int) -> ScenarioOutcome:
     """Run the scenario of ``check_id``; never raises for anything student code does."""
     base_id, options = parse_request(check_id)
@@ -93,16 +108,8 @@ def run_scenario(student: StudentCode, check_id: str, seed: int) -> ScenarioOutc
         if handed_over and isinstance(observation, dict):
             observation = {**observation, WATCH_KEY: handed_over}
         payload = encode(observation)
-    except StudentCodeError as exc:
-        error = str(exc)
-    except NotImplementedError as exc:
-        error = f"`{_raising_function(exc, student)}` is not implemented yet (it still raises NotImplementedError)"
-    except OutputLimitExceeded as exc:
-        error = f"your code {exc}; remove the prints from the graded functions"
-    except TransportError as exc:
-        error = f"the result could not be read back: {exc}"
     except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt: all the student's
-        error = describe_exception(exc, student.package_dir, check_id=check_id, student=student)
+        error = failure_message(exc, student, check_id)
     finally:
         CURRENT_PACKAGE.reset(token)
         with contextlib.suppress(OSError):
