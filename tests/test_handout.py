@@ -210,7 +210,8 @@ def test_the_public_checks_say_what_autograder_check_says(tmp_path):
                 f"{name} {check_id}:\n handout: {ours[check_id]}\n grader:  {message}"
             compared += 1
             failed += not passed
-    assert compared >= 24 * 4 and failed >= 24 + 20, (compared, failed)
+    n = len(PUBLIC)
+    assert compared >= n * 4 and failed >= n + 20, (compared, failed)
 
 
 @pytest.mark.slow
@@ -316,18 +317,19 @@ def test_public_checks_run_in_a_fresh_venv_with_only_torch_and_pytest(tmp_path):
     handout = _handout(tmp_path)
     stubs = subprocess.run([str(py), "-m", "pytest", "-q"], cwd=handout, capture_output=True,
                            text=True, timeout=600)
-    assert stubs.returncode == 1 and "24 failed" in stubs.stdout, stubs.stdout[-2000:]
+    assert stubs.returncode == 1 and f"{len(PUBLIC)} failed" in stubs.stdout, stubs.stdout[-2000:]
     assert "is not implemented yet" in stubs.stdout
 
     for path in SOLUTIONS.glob("*.py"):
-        (handout / "exercises" / path.name).write_text(path.read_text())
+        if path.name != "__init__.py":
+            (handout / "exercises" / path.name).write_text(path.read_text())
     solved = subprocess.run([str(py), "-m", "pytest", "-q"], cwd=handout, capture_output=True,
                             text=True, timeout=600)
-    assert solved.returncode == 0 and "24 passed" in solved.stdout, solved.stdout[-3000:]
+    assert solved.returncode == 0 and f"{len(PUBLIC)} passed" in solved.stdout, solved.stdout[-3000:]
     table = subprocess.run([str(py), "-m", "checks"], cwd=handout, capture_output=True, text=True,
                            timeout=600)
     assert table.returncode == 0, table.stdout[-2000:]
-    assert table.stdout.strip().splitlines()[-1] == "public checks: 24 of 24 passed"
+    assert table.stdout.strip().splitlines()[-1] == f"public checks: {len(PUBLIC)} of {len(PUBLIC)} passed"
     usage = subprocess.run([str(py), "-m", "checks", "--only", "nope"], cwd=handout,
                            capture_output=True, text=True)
     assert usage.returncode == 2 and "invalid choice" in usage.stderr

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from autograder.build.exercises import render_exercises
 from autograder.contract import MODULES
+from autograder.engine.grading import GradingError
 from autograder.handout.classroom import classroom_workflow
 from autograder.handout.public import checks_package, public_specs
 from autograder.rubric import load_rubric
@@ -25,8 +26,8 @@ HAND_IN = """\
 - Anything else your instructor set up: hand in the `exercises/` folder."""
 
 
-class HandoutError(Exception):
-    """The handout cannot be written where it was asked for."""
+class HandoutError(GradingError):
+    """The handout cannot be written where it was asked for (one line, exit 2)."""
 
 
 def _readme(title: str) -> str:

@@ -9,23 +9,13 @@ import click
 
 
 def _friendly(command):
-    """One line on stderr for a handout that cannot be written (exit 2), as for every command."""
-    @functools.wraps(command)
-    def catching(*args, **kwargs):
-        from autograder.handout.build import HandoutError
-
-        try:
-            return command(*args, **kwargs)
-        except HandoutError as exc:
-            from autograder.cli import _fail
-
-            _fail(str(exc))
-
+    """The codebase's friendly_errors, looked up when the command runs (autograder.cli imports
+    this module): a handout that cannot be written is one line and exit 2."""
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from autograder.cli import friendly_errors  # here, not at import: autograder.cli imports us
+        from autograder.cli import friendly_errors
 
-        return friendly_errors(catching)(*args, **kwargs)
+        return friendly_errors(command)(*args, **kwargs)
     return wrapper
 
 
