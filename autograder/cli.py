@@ -318,7 +318,12 @@ def rubric() -> None:
 
 
 from autograder.nb.cli import nb  # noqa: E402
+from autograder.handout.cli import handout, selftest  # noqa: E402
 main.add_command(nb)
+main.add_command(handout)
+main.add_command(selftest)
+from autograder.gradescope.cli import gradescope  # noqa: E402
+main.add_command(gradescope)
 
 
 if __name__ == "__main__":

@@ -53,7 +53,7 @@ def run_hidden_tests(plugin) -> None:
         raise GradingError(f"the hidden checks could not run (pytest exit code {int(code)})")
 
 
-RUNNERS = ("sandbox", "unsandboxed", "in-process")
+RUNNERS = ("sandbox", "unsandboxed", "in-process", "unprivileged")
 
 
 def with_static_reading(rubric: Rubric, records: dict[str, CheckRecord],
@@ -97,11 +97,17 @@ def handed_over_messages(handed_over: dict[str, list[str]]) -> dict[str, str]:
 
 def make_runner(kind: str, submission: Path, data_root: Path, limits: Limits | None):
     """``sandbox``: a bubblewrap'd worker; ``unsandboxed``: a plain worker process;
-    ``in-process``: this process (trusted code and the project's own tests only)."""
+    ``in-process``: this process (trusted code and the project's own tests only);
+    ``unprivileged``: a plain worker process run as uid 65534, where bubblewrap cannot create
+    namespaces (needs root)."""
     if kind == "in-process":
         from autograder.engine.inprocess import InProcessRunner
 
         return InProcessRunner(submission, data_root)
+    if kind == "unprivileged":
+        from autograder.gradescope.unprivileged import UnprivilegedRunner
+
+        return UnprivilegedRunner(submission, data_root, limits)
     return SandboxedRunner(submission, data_root, limits, sandboxed=(kind == "sandbox"))
 
 

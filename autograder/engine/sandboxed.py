@@ -92,7 +92,9 @@ class WorkerProcess:
     """One running worker: started, asked, and ended by the trusted side."""
 
     def __init__(self, submission: Path, data_root: Path, staged: Path, limits: Limits, sandboxed: bool,
-                 definitions_only: bool = False):
+                 definitions_only: bool = False, run_as: tuple[int, int] | None = None):
+        """``run_as`` (uid, gid): start the plain worker as that user, with no other groups (the
+        fallback where bubblewrap cannot run; needs root)."""
         self.limits, self.sandboxed = limits, sandboxed
         self.cgroup = Cgroup.create(limits)
         req_r, self.req_w = os.pipe()
@@ -117,6 +119,10 @@ class WorkerProcess:
             env = {"PYTHONPATH": str(staged), "PATH": os.environ.get("PATH", "/usr/bin"),
                    "HOME": self._run_dir, "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
             cwd = str(Path(self._run_dir) / "run")
+            if run_as:
+                for folder in (self._run_dir, cwd):
+                    os.chown(folder, *run_as)
+                env.update(PATH="/usr/bin:/bin", PYTHONHASHSEED="0", TORCH_HOME=f"{cwd}/.torch")
         cgroup = self.cgroup
 
         def preexec():
@@ -124,10 +130,26 @@ class WorkerProcess:
             if cgroup:
                 cgroup.attach_self()
             apply_rlimits(limits, with_address_limit=cgroup is None)
+            if run_as:
+                os.setgroups([])
+                os.setgid(run_as[1])
+                os.setuid(run_as[0])
 
-        self.proc = subprocess.Popen(cmd, pass_fds=(req_r, rep_w), stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                     preexec_fn=preexec, cwd=cwd, env=env)
+        try:
+            self.proc = subprocess.Popen(cmd, pass_fds=(req_r, rep_w), stdin=subprocess.DEVNULL,
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                         preexec_fn=preexec, cwd=cwd, env=env)
+        except (OSError, subprocess.SubprocessError) as exc:   # exec, or preexec's setuid
+            if not run_as:
+                raise
+            for fd in (req_r, rep_w, self.req_w, self.rep_r):
+                os.close(fd)
+            if cgroup:
+                cgroup.remove()
+            shutil.rmtree(self._run_dir, ignore_errors=True)
+            raise SandboxUnavailable(
+                f"the worker could not start as uid {run_as[0]} ({exc}): its Python must be "
+                "readable by every user") from None
         os.close(req_r)
         os.close(rep_w)
         self.load_report: dict = {}

@@ -21,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exercises", default="exercises", metavar="DIR",
                         help="the folder holding your exercise modules (default: exercises)")
     args = parser.parse_args(argv)
+    if hasattr(sys.stdout, "reconfigure"):     # a Windows console in cp1252 cannot print every message
+        sys.stdout.reconfigure(errors="replace")
     results = run_checks(load_exercises(args.exercises), args.only)
     print(report(results))
     return 0 if all(r.passed for r in results) else 1
