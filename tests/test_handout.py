@@ -343,3 +343,24 @@ def test_selftest_passes_on_the_course_and_fails_when_the_reference_is_broken(tm
     problems = run_selftest(sandboxed=False, echo=lambda line: None, solutions=EXERCISES)
     assert any("the reference loses points" in p for p in problems), problems
     assert any("public checks fail on the reference" in p for p in problems), problems
+
+
+def test_extract_copies_what_a_function_reaches_and_nothing_else():
+    from autograder.handout.extract import ExtractionError, extract, render
+
+    files = render(extract([("autograder.verdicts.expect", "show")]))
+    assert list(files) == ["_verdicts_expect.py"]
+    tree = ast.parse(files["_verdicts_expect.py"])
+    defined = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    assert defined == {"show", "_fmt_nested", "_fmt_scalar"}, defined
+    # Across modules, with the grader's imports made relative and registration dropped:
+    files = render(extract([("autograder.verdicts.regularization", "l2_penalty_values")]))
+    text = files["_verdicts_regularization.py"]
+    assert "@verdict" not in text and "from ._verdicts_registry import Fail" in text
+    assert "def l1_loss_values" not in text and "autograder." not in text.split('"""', 2)[2]
+    assert "def weights(" in files["_inputs_regularization.py"]
+    overridden = render(extract([("autograder.verdicts.expect", "show")],
+                                {("autograder.verdicts.expect", "show"): "def show(v):\n    return str(v)\n"}))
+    assert "_fmt_nested" not in overridden["_verdicts_expect.py"]
+    with pytest.raises(ExtractionError):
+        extract([("autograder.verdicts.expect", "no_such_name")])

@@ -98,6 +98,7 @@ def _without_annotations(node: ast.AST) -> list[ast.AST]:
 
 
 def _walk_running(node: ast.AST):
+    """Every node of ``node`` that runs: ast.walk without the annotations."""
     stack = [node]
     while stack:
         current = stack.pop()
@@ -150,10 +151,7 @@ class Extraction:
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
             return self._import_target(mod, stmt, top)
         found: list[tuple[str, str]] = []
-        decorators = getattr(stmt, "decorator_list", [])
         for node in _walk_running(stmt):
-            if any(node is d for d in decorators) and _registering(node):
-                continue
             if isinstance(node, ast.ImportFrom):            # a function-local import
                 found.extend(self._local_import(mod, node))
             elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
@@ -263,8 +261,21 @@ def render(extraction: Extraction, origin: str = "autograder") -> dict[str, str]
         source_file = name.replace(".", "/") + ("/__init__.py" if mod.is_package else ".py")
         header = (f'"""Copied from the grader\'s {source_file} by `autograder handout`: only what '
                   'the public checks use."""\nfrom __future__ import annotations\n\n')
-        files[file_name(name)] = header + ast.unparse(ast.Module(body=body, type_ignores=[])) + "\n"
+        files[file_name(name)] = header + _layout(body)
     return files
+
+
+def _layout(body: list[ast.stmt]) -> str:
+    """The statements as source, with two blank lines around definitions, as PEP 8 has them."""
+    out, previous = [], None
+    for stmt in body:
+        text = ast.unparse(stmt)
+        is_def = isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        if previous is not None:
+            out.append("\n\n\n" if is_def or previous else "\n")
+        out.append(text)
+        previous = is_def
+    return "".join(out) + "\n"
 
 
 def _trim(stmt: ast.stmt, keep: set[str]) -> ast.stmt:
