@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 MODULES: dict[str, tuple[str, ...]] = {
+    "preliminaries": (
+        "csv_to_tensors", "normalize_rows", "dot", "mv", "mm", "l1_norm", "l2_norm",
+        "frobenius_norm", "numerical_lim", "grad_of_2xTx", "grad_of_sum", "detach_grad",
+        "control_flow_grad"),
     "linear_regression": (
         "synthetic_data", "data_iter", "linreg", "squared_loss", "sgd", "load_array"),
     "softmax_regression": (
@@ -21,6 +25,19 @@ NOTEBOOK_HEADER = "# d2l-autograder: converted from"
 # The signatures the grader calls, as in solutions/ (a test keeps them equal), for the messages
 # about a wrong signature: "the grader calls sgd(params, lr, batch_size); yours is sgd(params, lr)".
 SIGNATURES: dict[str, str] = {
+    "csv_to_tensors": "(path)",
+    "normalize_rows": "(A)",
+    "dot": "(x, y)",
+    "mv": "(A, x)",
+    "mm": "(A, B)",
+    "l1_norm": "(x)",
+    "l2_norm": "(x)",
+    "frobenius_norm": "(X)",
+    "numerical_lim": "(f, x, h)",
+    "grad_of_2xTx": "(x)",
+    "grad_of_sum": "(x)",
+    "detach_grad": "(x)",
+    "control_flow_grad": "(a)",
     "synthetic_data": "(w, b, num_examples)",
     "data_iter": "(batch_size, features, labels)",
     "linreg": "(X, w, b)",

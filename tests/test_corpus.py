@@ -354,8 +354,15 @@ def test_grading_only_some_functions_charges_no_correct_function_for_a_part_left
 def test_the_books_own_code_loses_only_the_points_of_the_docstrings_stated_pitfalls(graded):
     """The book's softmax skips the max subtraction: softmax's docstring states that pitfall
     ("exp(89.0) overflows float32 to inf. Subtract each row's maximum first"); softmax.stable's
-    2 points are the only ones the book's code loses."""
+    2 points are the only ones the book's code of chapters 3-4 loses. The hand-in holds no
+    chapter 2 (no preliminaries.py): every check of that module scores 0 and says the file is
+    missing."""
     report, _ = graded("book_ch3_ch4")
+    chapter_2 = set(MODULES["preliminaries"])
     lost = {r.spec.id: r.spec.points - r.score for r in report.results if r.score < r.spec.points}
-    assert lost == {"softmax.stable": 2}, lost
-    assert report.max_score - report.score == 2
+    assert {i: p for i, p in lost.items() if i.split(".")[0] not in chapter_2} == {"softmax.stable": 2}, lost
+    missing = [r for r in report.results if set(r.spec.functions) & chapter_2]
+    assert missing and all(r.score == 0 and "exercises/preliminaries.py is missing" in r.message
+                           for r in missing), [(r.spec.id, r.message[:120]) for r in missing]
+    assert "preliminaries" in report.load_errors
+    assert report.max_score - report.score == 2 + sum(r.spec.points for r in missing)

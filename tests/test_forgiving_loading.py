@@ -334,7 +334,8 @@ def test_a_clean_submission_loads_plainly_without_notes():
     student = load_student_code(SOLUTIONS)
     try:
         assert student.load_notes == {} and student.unavailable == {} and not student.import_errors
-        assert set(student.modules) == {"linear_regression", "softmax_regression", "mlp", "regularization"}
+        assert set(student.modules) == {"preliminaries", "linear_regression", "softmax_regression", "mlp",
+                                        "regularization"}
     finally:
         unload_student_code(student)
 

@@ -119,6 +119,9 @@ HINTS: tuple[tuple[str, str | Callable[[re.Match, str], str | None]], ...] = (
     (r"EOF when reading a line",
      "your code called input(): grading has no keyboard, so functions must take their values as "
      "arguments"),
+    (r"No such file or directory: '[^']*house_tiny\.csv'",
+     "read the file at `path`, the function's argument: the grader writes its own CSV files "
+     "elsewhere, so a path from the book (../data/house_tiny.csv) is not there"),
     (r"File too large",
      "your code wrote a file past the size limit: the exercises need no files, return tensors instead"),
 )

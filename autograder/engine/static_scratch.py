@@ -4,7 +4,8 @@ The worker's from-scratch checks watch which torch functions run, but student co
 worker's process and can tell when it is watched. This half needs no execution: it parses the
 submission's file (``ast``) and looks inside the function's own body for the shortcut, by
 attribute (``torch.relu``, ``F.relu``, ``X.relu()``, ``nn.ReLU``), by an imported alias
-(``from torch.nn.functional import relu as r``) or by ``getattr(torch, "relu")``.
+(``from torch.nn.functional import relu as r``) or by ``getattr(torch, "relu")``; for the products
+also the operator ``@``, and for numerical_lim any use of torch.autograd or torch.func.
 """
 from __future__ import annotations
 
@@ -21,7 +22,21 @@ SHORTCUTS: dict[str, frozenset[str]] = {
     "cross_entropy": frozenset({"cross_entropy", "nll_loss", "CrossEntropyLoss", "NLLLoss"}),
     "dropout_layer": frozenset({"dropout", "dropout_", "alpha_dropout", "feature_dropout", "Dropout"}),
     "sgd": frozenset({"SGD"}),
+    **dict.fromkeys(("dot", "mv", "mm"), frozenset({
+        "dot", "vdot", "inner", "mv", "mm", "matmul", "bmm", "einsum", "tensordot", "addmm",
+        "addmv", "addbmm", "baddbmm", "chain_matmul", "multi_dot", "vecdot", "linear", "bilinear",
+        "Linear", "Bilinear"})),
+    **dict.fromkeys(("l1_norm", "l2_norm", "frobenius_norm"), frozenset({
+        "norm", "vector_norm", "matrix_norm", "frobenius_norm", "nuclear_norm", "dist", "cdist",
+        "pdist", "pairwise_distance"})),
+    "numerical_lim": frozenset({"backward", "jacobian", "hessian", "vjp", "jvp", "hvp", "vhp",
+                                "jacrev", "jacfwd"}),
 }
+# The operator that is a shortcut (``x @ y`` is the matrix product), by exercise function.
+OPERATORS: dict[str, type[ast.operator]] = dict.fromkeys(("dot", "mv", "mm"), ast.MatMult)
+# Modules any use of which is a shortcut (``torch.func.grad``, ``from torch.autograd import grad``).
+MODULES_USED: dict[str, tuple[str, ...]] = {
+    "numerical_lim": ("torch.autograd", "torch.func", "functorch")}
 
 
 def _imported_aliases(tree: ast.Module) -> dict[str, str]:
@@ -32,6 +47,28 @@ def _imported_aliases(tree: ast.Module) -> dict[str, str]:
             for name in node.names:
                 aliases[name.asname or name.name] = f"{node.module}.{name.name}"
     return aliases
+
+
+def _module_aliases(tree: ast.Module) -> dict[str, str]:
+    """local name -> module, for ``import a.b as c`` (c -> a.b) and ``import a.b`` (a -> a)."""
+    aliases: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for name in node.names:
+                local = name.asname or name.name.split(".")[0]
+                aliases[local] = name.name if name.asname else local
+    return aliases
+
+
+def _dotted(node: ast.expr, aliases: dict[str, str]) -> str | None:
+    """``torch.func.grad`` for an attribute chain on a name, its head resolved through imports."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([aliases.get(node.id, node.id), *reversed(parts)])
 
 
 def _definition(tree: ast.Module, function: str) -> ast.FunctionDef | None:
@@ -54,8 +91,22 @@ def shortcuts_in(source: str, function: str) -> list[tuple[str, int]]:
     if definition is None:
         return []
     aliases = _imported_aliases(tree)
+    modules = MODULES_USED.get(function, ())
+    everything = {**_module_aliases(tree), **aliases}
+    operator = OPERATORS.get(function)
+    inner = {id(n.value) for n in ast.walk(definition) if isinstance(n, ast.Attribute)}
     found: list[tuple[str, int]] = []
     for node in ast.walk(definition):
+        if operator is not None and isinstance(node, (ast.BinOp, ast.AugAssign)) \
+                and isinstance(node.op, operator):
+            found.append(("@", node.lineno))
+        if modules and isinstance(node, (ast.Attribute, ast.Name)) and id(node) not in inner \
+                and not isinstance(node.ctx, ast.Store):
+            dotted = _dotted(node, everything)
+            if dotted and any(dotted == m or dotted.startswith(m + ".") for m in modules):
+                found.append((ast.unparse(node) if isinstance(node, ast.Attribute)
+                              else f"{node.id} ({dotted})", node.lineno))
+                continue
         if isinstance(node, ast.Attribute) and node.attr in names:
             found.append((ast.unparse(node), node.lineno))
         elif (isinstance(node, ast.Name) and node.id in aliases

@@ -8,6 +8,25 @@ autogrades (``NBGRADER_EXECUTION`` is set then): the grader trains in its own sa
 from __future__ import annotations
 
 FORMULAS: dict[str, str] = {
+    "csv_to_tensors": r"x_{ij} \leftarrow \frac{1}{|P_j|}\sum_{k \in P_j} x_{kj} \text{ where "
+                      r"missing } (P_j \text{: the rows where column } j \text{ is present}),"
+                      r"\qquad \text{Alley} \mapsto \left(\mathbb{1}[\text{Pave}],\ "
+                      r"\mathbb{1}[\text{NA}]\right)",
+    "normalize_rows": r"\tilde{A}_{ij} = \frac{A_{ij}}{\sum_k A_{ik}}",
+    "dot": r"\mathbf{x}^\top \mathbf{y} = \sum_{i=1}^{d} x_i y_i",
+    "mv": r"(\mathbf{A}\mathbf{x})_i = \mathbf{a}_i^\top \mathbf{x} = \sum_{j} A_{ij} x_j",
+    "mm": r"(\mathbf{A}\mathbf{B})_{ij} = \mathbf{a}_i^\top \mathbf{b}_j = \sum_{l} A_{il} B_{lj}",
+    "l1_norm": r"\|\mathbf{x}\|_1 = \sum_{i=1}^{n} |x_i|",
+    "l2_norm": r"\|\mathbf{x}\|_2 = \sqrt{\sum_{i=1}^{n} x_i^2}",
+    "frobenius_norm": r"\|\mathbf{X}\|_F = \sqrt{\sum_{i=1}^{m} \sum_{j=1}^{n} x_{ij}^2}",
+    "numerical_lim": r"f'(x) = \lim_{h \rightarrow 0} \frac{f(x+h) - f(x)}{h} \approx "
+                     r"\frac{f(x+h) - f(x)}{h}",
+    "grad_of_2xTx": r"y = 2\mathbf{x}^\top\mathbf{x},\qquad \nabla_{\mathbf{x}}\, y = 4\mathbf{x}",
+    "grad_of_sum": r"\nabla_{\mathbf{x}} \sum_i x_i^2 = 2\mathbf{x}",
+    "detach_grad": r"u = \operatorname{detach}(\mathbf{x} \odot \mathbf{x}),\ z = u \odot "
+                   r"\mathbf{x}:\qquad \nabla_{\mathbf{x}} \sum_i z_i = u",
+    "control_flow_grad": r"f(a) = k\,a \text{ for a } k \text{ that depends on } a:\qquad "
+                         r"f'(a) = k = \frac{f(a)}{a}",
     "synthetic_data": r"\mathbf{y} = \mathbf{X}\mathbf{w} + b + \boldsymbol{\epsilon},\qquad "
                       r"X_{ij} \sim \mathcal{N}(0, 1),\quad \epsilon_i \sim \mathcal{N}(0, 0.01^2)",
     "data_iter": r"\mathcal{B}_k = \{\pi_{(k-1)B+1}, \dots, \pi_{\min(kB,\, n)}\},\qquad "
@@ -55,6 +74,50 @@ FORMULAS: dict[str, str] = {
 
 # The visible tests of each function's test cell (the hidden ones follow them).
 PUBLIC_TESTS: dict[str, str] = {
+    "csv_to_tensors": '''\
+import tempfile
+
+path = os.path.join(tempfile.mkdtemp(), "house_tiny.csv")
+with open(path, "w") as f:
+    f.write("NumRooms,Alley,Price\\nNA,Pave,127500\\n2,NA,106000\\n4,NA,178100\\nNA,NA,140000\\n")
+X, y = csv_to_tensors(path)
+expected = torch.tensor([[3.0, 1, 0], [2, 0, 1], [4, 0, 1], [3, 0, 1]])
+assert X.shape == (4, 3), "columns NumRooms, Alley_Pave, Alley_nan"
+assert torch.allclose(X.double(), expected.double()), "NA in NumRooms becomes the mean of 2 and 4"
+assert torch.allclose(y.double(), torch.tensor([127500.0, 106000, 178100, 140000]).double())''',
+    "normalize_rows": '''\
+P = normalize_rows(torch.tensor([[1.0, 3.0], [2.0, 2.0]]))
+assert torch.allclose(P, torch.tensor([[0.25, 0.75], [0.5, 0.5]])), "divide row i by the sum of row i"
+assert normalize_rows(torch.ones(2, 4)).shape == (2, 4), "A.sum(axis=1, keepdim=True) broadcasts"''',
+    "dot": '''\
+assert torch.equal(dot(torch.tensor([1.0, 2.0, 3.0]), torch.tensor([4.0, 5.0, 6.0])), torch.tensor(32.0))''',
+    "mv": '''\
+A = torch.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+assert torch.equal(mv(A, torch.tensor([1.0, -1.0])), torch.tensor([-1.0, -1.0, -1.0])), "one entry per row"''',
+    "mm": '''\
+A, B = torch.tensor([[1.0, 2.0], [3.0, 4.0]]), torch.tensor([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]])
+assert torch.equal(mm(A, B), torch.tensor([[1.0, 2.0, 3.0], [3.0, 4.0, 7.0]])), "row i of A, column j of B"''',
+    "l1_norm": '''\
+assert torch.equal(l1_norm(torch.tensor([3.0, -4.0])), torch.tensor(7.0)), "the sum of |x_i|"''',
+    "l2_norm": '''\
+assert torch.equal(l2_norm(torch.tensor([3.0, -4.0])), torch.tensor(5.0))''',
+    "frobenius_norm": '''\
+assert torch.equal(frobenius_norm(torch.ones((4, 9))), torch.tensor(6.0)), "one number for the whole matrix"''',
+    "numerical_lim": '''\
+f = lambda x: 3 * x ** 2 - 4 * x
+assert abs(numerical_lim(f, 1, 0.1) - 2.3) < 1e-9, "(f(x + h) - f(x)) / h"
+assert abs(numerical_lim(f, 1, 0.001) - 2.003) < 1e-6''',
+    "grad_of_2xTx": '''\
+x = torch.arange(4.0)
+assert torch.equal(grad_of_2xTx(x), torch.tensor([0.0, 4.0, 8.0, 12.0])), "the gradient of 2 x^T x is 4x"
+assert torch.equal(grad_of_2xTx(x), torch.tensor([0.0, 4.0, 8.0, 12.0])), "the same again: nothing accumulates"''',
+    "grad_of_sum": '''\
+assert torch.equal(grad_of_sum(torch.arange(4.0)), torch.tensor([0.0, 2.0, 4.0, 6.0]))''',
+    "detach_grad": '''\
+assert torch.equal(detach_grad(torch.arange(4.0)), torch.tensor([0.0, 1.0, 4.0, 9.0])), "u = x * x, not 3 x^2"''',
+    "control_flow_grad": '''\
+assert torch.equal(control_flow_grad(torch.tensor(1.5)), torch.tensor(1024.0)), "f(a) / a"
+assert torch.equal(control_flow_grad(torch.tensor(-1.5)), torch.tensor(102400.0)), "the else branch: 100 b"''',
     "synthetic_data": '''\
 X, y = synthetic_data(torch.tensor([2.0, -3.4]), 4.2, 1000)
 assert X.shape == (1000, 2) and y.shape == (1000, 1), "X must be (n, d) and y (n, 1)"
@@ -184,13 +247,13 @@ def _warnings_to_stdout(message, category, filename, lineno, file=None, line=Non
 warnings.showwarning = _warnings_to_stdout
 
 
-def plot_curves(curves, title):
+def plot_curves(curves, title, xlabel="epoch"):
     """Plot per-epoch curves (name -> list of values) against the epoch, as the book does."""
     import matplotlib.pyplot as plt
 
     for name, values in curves.items():
         plt.plot(range(1, len(values) + 1), values, marker="o", label=name)
-    plt.xlabel("epoch")
+    plt.xlabel(xlabel)
     plt.title(title)
     plt.legend()
     plt.grid(alpha=0.3)
@@ -203,6 +266,9 @@ else:
 '''
 
 TRAINING_INTRO: dict[str, str] = {
+    "preliminaries": "The book's numerical limit (section 2.4): for f(x) = 3x^2 - 4x, "
+                     "`numerical_lim(f, 1, h)` approaches f'(1) = 2, the value autograd gives, as "
+                     "h shrinks from 0.1 to 0.00001.",
     "linear_regression": "Train the book's linear regression (section 3.2) with your functions: "
                          "three passes over 1000 synthetic examples should bring the loss near "
                          "the noise level and recover `w` and `b` to about 0.01.",
@@ -217,6 +283,19 @@ TRAINING_INTRO: dict[str, str] = {
 }
 
 TRAINING: dict[str, str] = {
+    "preliminaries": _SKIP + '''\
+    def f(x):
+        return 3 * x ** 2 - 4 * x
+
+    hs = [10.0 ** -k for k in range(1, 6)]
+    x = torch.tensor(1.0, requires_grad=True)
+    f(x).backward()
+    curves = {"numerical_lim(f, 1, h)": [float(numerical_lim(f, 1, h)) for h in hs],
+              "f'(1) by autograd": [float(x.grad)] * len(hs)}
+    for h, value in zip(hs, curves["numerical_lim(f, 1, h)"]):
+        print(f"h={h:.5f}, numerical limit={value:.5f}")
+    print("grad_of_2xTx(torch.arange(4.0)) =", grad_of_2xTx(torch.arange(4.0)).tolist(), "(4x)")
+    plot_curves(curves, "numerical_lim(f, 1, h) approaches f'(1)", xlabel="k, for h = 10^-k")''',
     "linear_regression": _SKIP + '''\
     true_w, true_b = torch.tensor([2.0, -3.4]), 4.2
     features, labels = synthetic_data(true_w, true_b, 1000)

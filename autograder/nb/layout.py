@@ -15,6 +15,7 @@ from autograder.rubric import CheckSpec, Rubric, load_rubric
 
 NOTEBOOKS: tuple[str, ...] = tuple(MODULES)  # notebook name without ".ipynb"
 TITLES: dict[str, str] = {
+    "preliminaries": "Preliminaries: data, linear algebra, calculus and autograd",
     "linear_regression": "Linear regression from scratch",
     "softmax_regression": "Softmax regression from scratch",
     "mlp": "Multilayer perceptrons and dropout from scratch",

@@ -38,8 +38,42 @@ def observe(value: Any) -> Any:
     return {"type": type(value).__name__, "repr": text}
 
 
+def _torch_calls(*names: str) -> dict[Any, str]:
+    """``{torch function: its name for a message}`` for dotted names under torch ("linalg.norm",
+    "Tensor.dot", "F.linear"); names this torch does not have are left out."""
+    roots = {"torch": torch, "Tensor": torch.Tensor, "F": torch.nn.functional}
+    calls: dict[Any, str] = {}
+    for name in names:
+        head, _, rest = name.partition(".")
+        obj: Any = roots[head] if head in roots and rest else torch
+        for part in (rest if head in roots and rest else name).split("."):
+            obj = getattr(obj, part, None)
+        if obj is not None:
+            calls[obj] = name if head in roots and rest else f"torch.{name}"
+    return calls
+
+
+# Products that do the work of dot, mv and mm (``@`` is Tensor.matmul as torch sees it).
+_PRODUCTS = {**_torch_calls("dot", "vdot", "inner", "mv", "mm", "matmul", "bmm", "einsum",
+                            "tensordot", "addmm", "addmv", "addbmm", "baddbmm", "chain_matmul",
+                            "linalg.multi_dot", "linalg.vecdot", "linalg.matmul", "Tensor.dot",
+                            "Tensor.vdot", "Tensor.inner", "Tensor.mv", "Tensor.mm", "Tensor.bmm",
+                            "Tensor.addmm", "Tensor.addmv", "F.linear", "F.bilinear"),
+             torch.Tensor.matmul: "@ or Tensor.matmul"}
+# Norms (and distances, which are norms of a difference).
+_NORMS = _torch_calls("norm", "linalg.norm", "linalg.vector_norm", "linalg.matrix_norm",
+                      "frobenius_norm", "nuclear_norm", "dist", "cdist", "pdist", "Tensor.norm",
+                      "Tensor.dist", "F.pairwise_distance")
+# Autograd, which computes the exact derivative numerical_lim approximates; torch.func and
+# torch.autograd.functional reach it through torch.autograd.grad.
+AUTOGRAD_CALLS = {**_torch_calls("autograd.grad", "autograd.backward"),
+                  torch.Tensor.backward: "Tensor.backward"}
+
 # Library calls that defeat the purpose of an exercise, by exercise function.
 FORBIDDEN: dict[str, dict[Any, str]] = {
+    "dot": _PRODUCTS, "mv": _PRODUCTS, "mm": _PRODUCTS,
+    "l1_norm": _NORMS, "l2_norm": _NORMS, "frobenius_norm": _NORMS,
+    "numerical_lim": AUTOGRAD_CALLS,
     "softmax": {
         torch.softmax: "torch.softmax", torch.nn.functional.softmax: "F.softmax",
         torch.Tensor.softmax: "Tensor.softmax", torch.nn.functional.log_softmax: "F.log_softmax",
@@ -72,6 +106,15 @@ class _Recorder(TorchFunctionMode):
         if name and name not in self.seen:
             self.seen.append(name)
         return func(*args, **(kwargs or {}))
+
+
+@contextlib.contextmanager
+def autograd_calls():
+    """Record, into the yielded list, the autograd entry points run inside (backward,
+    torch.autograd.grad): an autograd exercise must let autograd compute its gradient."""
+    seen: list[str] = []
+    with _Recorder(AUTOGRAD_CALLS, seen):
+        yield seen
 
 
 @contextlib.contextmanager

@@ -6,7 +6,8 @@ from typing import Any, Callable
 
 ScenarioFn = Callable[[Any, int], dict]
 SCENARIOS: dict[str, ScenarioFn] = {}
-_MODULES = ("linear_regression", "softmax_regression", "mlp", "regularization", "convergence")
+_MODULES = ("preliminaries", "linear_regression", "softmax_regression", "mlp", "regularization",
+            "convergence")
 
 
 def scenario(check_id: str) -> Callable[[ScenarioFn], ScenarioFn]:

@@ -6,7 +6,8 @@ from typing import Any, Callable
 
 VerdictFn = Callable[[dict, int], None]
 VERDICTS: dict[str, VerdictFn] = {}
-_MODULES = ("linear_regression", "softmax_regression", "mlp", "regularization", "convergence")
+_MODULES = ("preliminaries", "preliminaries_linalg", "preliminaries_calculus", "linear_regression",
+            "softmax_regression", "mlp", "regularization", "convergence")
 
 
 class Fail(AssertionError):

@@ -34,9 +34,13 @@ from autograder.worker.outcome import WATCH_KEY
 __all__ = ["WATCH_KEY", "watching"]
 _MAX_DEPTH = 64
 
-# torch function -> (the from-scratch function it defeats, its name for the message)
-_SHORTCUT_OF: dict[Any, tuple[str, str]] = {
-    func: (function, label) for function, calls in FORBIDDEN.items() for func, label in calls.items()}
+# torch function -> {the from-scratch function it defeats: its name for the message} (torch.dot
+# defeats dot, mv and mm alike)
+_SHORTCUT_OF: dict[Any, dict[str, str]] = {}
+for _function, _calls in FORBIDDEN.items():
+    for _func, _label in _calls.items():
+        _SHORTCUT_OF.setdefault(_func, {})[_function] = _label
+del _function, _calls, _func, _label
 
 
 def own_objects(student) -> dict[str, Any]:
@@ -119,9 +123,9 @@ class _Watch(TorchFunctionMode):
         caller = sys._getframe(1)
         shortcut = _SHORTCUT_OF.get(func)
         if shortcut is not None:
-            function, label = shortcut
-            if self._graded_owner(caller, stop_at_known_good=True) == function:
-                self._note(function, label)
+            owner = self._graded_owner(caller, stop_at_known_good=True)
+            if owner in shortcut:
+                self._note(owner, shortcut[owner])
         filename = caller.f_code.co_filename
         if filename in self.known_good:
             part = caller.f_code.co_name

@@ -11,7 +11,7 @@ import importlib
 import textwrap
 from dataclasses import dataclass
 
-CATALOGUE_MODULES = ("linear_regression", "softmax_regression", "mlp", "regularization")
+CATALOGUE_MODULES = ("preliminaries", "linear_regression", "softmax_regression", "mlp", "regularization")
 
 
 @dataclass(frozen=True)
