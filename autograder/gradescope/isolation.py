@@ -3,8 +3,8 @@ namespaces, else the unprivileged runner; and the folders closed to it either wa
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 from autograder.sandbox.bwrap import SANDBOX_UID, bwrap_path
@@ -30,7 +30,8 @@ def bwrap_works(timeout_s: float = 20.0) -> bool:
     probe = [bwrap, "--unshare-all", "--die-with-parent", "--new-session",
              "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--ro-bind", "/", "/",
              "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-             "--", sys.executable, "-S", "-c", ""]
+             # a system binary: this Python may live under /tmp, which the probe hides
+             "--", shutil.which("true") or "/bin/true"]
     try:
         done = subprocess.run(probe, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, timeout=timeout_s)
