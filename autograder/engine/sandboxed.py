@@ -205,11 +205,15 @@ class WorkerProcess:
                     break
         except TimeoutError:
             self.timed_out = True
+            # At its memory limit the kernel reclaims instead of killing, and the worker can stall
+            # there until the clock runs out: that is the memory limit, not a slow loop.
+            memory_hit = bool(self.cgroup and self.cgroup.memory_exceeded())
             self.kill()
-            return ScenarioOutcome(check_id, None,
-                                   f"timed out after {_seconds(timeout_s)} s: an infinite loop, a "
-                                   "blocking read (input()) or a very slow computation?",
-                                   time.perf_counter() - start)
+            what = (f"the worker running your code {_describe_exit(None, True, self.limits)} "
+                    f"(after {_seconds(timeout_s)} s)" if memory_hit else
+                    f"timed out after {_seconds(timeout_s)} s: an infinite loop, a blocking read "
+                    "(input()) or a very slow computation?")
+            return ScenarioOutcome(check_id, None, what, time.perf_counter() - start)
         except (EOFError, BrokenPipeError, OSError, ProtocolError) as exc:
             returncode = self._exit_status()
             self.kill()
