@@ -11,34 +11,7 @@ import click
 from autograder.contract import FUNCTIONS
 from autograder.sandbox.limits import TIMEOUT_FLOOR_S, TIMEOUT_MULTIPLE, TRAINING_TIMEOUT_FLOOR_S
 
-EXIT_USAGE = 2
-
-
-def _fail(message: str, code: int = EXIT_USAGE) -> None:
-    click.echo(f"autograder: error: {message}", err=True)
-    sys.exit(code)
-
-
-def friendly_errors(command):
-    """Turn any escaping exception into one line on stderr (set AUTOGRADER_DEBUG=1 for tracebacks)."""
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        from autograder.engine.grading import GradingError
-
-        try:
-            return command(*args, **kwargs)
-        except GradingError as exc:
-            _fail(str(exc))
-        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
-            raise
-        except KeyboardInterrupt:
-            _fail("interrupted", 130)
-        except Exception as exc:  # noqa: BLE001 - the grader never shows a traceback
-            if os.environ.get("AUTOGRADER_DEBUG"):
-                raise
-            _fail(f"internal error ({type(exc).__name__}: {exc}); rerun with AUTOGRADER_DEBUG=1 "
-                  "for the traceback", 1)
-    return wrapper
+from autograder.errors import EXIT_USAGE, fail as _fail, friendly_errors  # noqa: F401
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -22,7 +22,7 @@ def test_reference_solutions_score_full_marks_through_the_cli(tmp_path):
     results = json.loads(out.read_text())
     failed = [(t["name"], t["output"]) for t in results["tests"] if t["status"] != "passed"]
     assert not failed
-    assert results["score"] == results["max_score"] == load_rubric().total
+    assert results["score"] == results["extra_data"]["max_score"] == load_rubric().total
     assert results["extra_data"]["seed"] == 11
     assert all(t["tags"] and t["max_score"] > 0 for t in results["tests"])
     assert "Traceback" not in proc.stdout + proc.stderr

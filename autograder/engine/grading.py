@@ -14,6 +14,7 @@ from autograder.data import locate_fashion_mnist
 from autograder.engine.records import CheckRecord
 from autograder.engine.sandboxed import SandboxedRunner, SandboxUnavailable
 from autograder.engine.scoring import GradeReport, score_records
+from autograder.errors import GradingError  # noqa: F401 - raised here, imported from here
 from autograder.rubric import Rubric, load_rubric
 from autograder.sandbox.limits import Limits
 
@@ -21,10 +22,6 @@ from autograder.sandbox.limits import Limits
 # that the worker's own start-up (importing torch inside bubblewrap) overlaps this process's.
 
 HIDDEN_TESTS = Path(__file__).resolve().parents[1] / "hidden_tests"
-
-
-class GradingError(Exception):
-    """Grading could not start (no data, not a submission); the message is one line."""
 
 
 def new_seed() -> int:

@@ -1,38 +1,15 @@
 """``autograder gradescope OUT.zip``: build the autograder zip an instructor uploads to Gradescope."""
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import click
 
+from autograder.errors import fail as _fail, friendly_errors
 from autograder.gradescope.config import DEFAULT_TIME_LIMIT_MIN, WORKER_MEMORY_MB, GradescopeConfig
 
 
-def _friendly(command):
-    """One line on stderr for every failure, exit 2 (the codebase's friendly_errors)."""
-    @functools.wraps(command)
-    def catching(*args, **kwargs):
-        from autograder.cli import _fail
-        from autograder.gradescope.config import ConfigError
-        from autograder.gradescope.package import PackagingError
-
-        try:
-            return command(*args, **kwargs)
-        except (PackagingError, ConfigError) as exc:
-            _fail(str(exc))
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        from autograder.cli import friendly_errors  # here, not at import: autograder.cli imports us
-
-        return friendly_errors(catching)(*args, **kwargs)
-    return wrapper
-
-
 def _check_out(out: Path) -> None:
-    from autograder.cli import _fail
-
     if out.suffix.lower() != ".zip":
         _fail(f"{out}: the autograder file must end in .zip")
     if out.exists() and out.is_dir():
@@ -61,7 +38,7 @@ def _check_out(out: Path) -> None:
 @click.option("--data-dir", type=click.Path(path_type=Path), default=None,
               help="Folder with the Fashion-MNIST files to put in the zip (default: "
                    "$D2L_AUTOGRADER_DATA, then Debian's dataset-fashion-mnist).")
-@_friendly
+@friendly_errors
 def gradescope(out: Path, show_hidden: bool, late_penalty: float | None, late_cap: float,
                time_limit: float, memory: int, data_dir: Path | None) -> None:
     """Build OUT.zip, a Gradescope autograder for these exercises.
@@ -102,7 +79,6 @@ def gradescope(out: Path, show_hidden: bool, late_penalty: float | None, late_ca
     Exits 0 when OUT.zip was written; 2 with a one-line message when an option is out of
     range, OUT.zip cannot be written, the data cannot be found or the wheel cannot be built.
     """
-    from autograder.cli import _fail
     from autograder.gradescope.package import build_zip
 
     _check_out(out)

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.errors import GradingError
 from autograder.sandbox.limits import Limits
 
 CONFIG_NAME = "gradescope.json"
@@ -21,7 +22,7 @@ MIN_WORKER_MEMORY_MB = 256
 SAFETY_MARGIN_S = 45.0        # stop grading this long before Gradescope's timeout, to write results
 
 
-class ConfigError(Exception):
+class ConfigError(GradingError):
     """gradescope.json is missing or malformed; the message is one line."""
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from autograder.data import locate_fashion_mnist
 from autograder.data.fashion_mnist import RAW_FILES
+from autograder.errors import GradingError
 from autograder.gradescope.config import CONFIG_NAME, GradescopeConfig
 
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -27,7 +28,7 @@ PROJECT_FILES = ("pyproject.toml", "README.md")
 PIP_TIMEOUT_S = 300
 
 
-class PackagingError(Exception):
+class PackagingError(GradingError):
     """The zip cannot be built; the message is one line."""
 
 

@@ -2,21 +2,11 @@
 own proof that the reference earns full marks and the stubs nothing."""
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import click
 
-
-def _friendly(command):
-    """The codebase's friendly_errors, looked up when the command runs (autograder.cli imports
-    this module): a handout that cannot be written is one line and exit 2."""
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        from autograder.cli import friendly_errors
-
-        return friendly_errors(command)(*args, **kwargs)
-    return wrapper
+from autograder.errors import friendly_errors
 
 
 @click.command()
@@ -25,7 +15,7 @@ def _friendly(command):
               help="Replace what OUT holds (its .git folder is kept, so a checked-out template "
                    "repository can be rebuilt in place).")
 @click.option("--title", default=None, help="The heading of the student README.")
-@_friendly
+@friendly_errors
 def handout(out: Path, force: bool, title: str | None) -> None:
     """Write the student starter repository into OUT, ready to push as a GitHub Classroom template.
 
@@ -54,7 +44,7 @@ def handout(out: Path, force: bool, title: str | None) -> None:
               help="Folder with the Fashion-MNIST files.")
 @click.option("--unsafe-no-sandbox", is_flag=True,
               help="Grade without bubblewrap (only where it cannot run; the code graded is ours).")
-@_friendly
+@friendly_errors
 def selftest(data_dir: Path | None, unsafe_no_sandbox: bool) -> None:
     """Prove the course is consistent: the reference earns full marks, the stubs nothing.
 

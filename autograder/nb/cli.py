@@ -2,36 +2,16 @@
 autograde, feedback, export), each driving nbgrader's own API."""
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import click
 
+from autograder.errors import friendly_errors
 from autograder.contract import FUNCTIONS
 from autograder.nb.errors import NbError
 
 COURSE_HELP = ("The course directory (default: the working directory or the nearest parent with "
                "nbgrader_config.py).")
-
-
-def _friendly(command):
-    """One line on stderr for every failure (the codebase's friendly_errors), exit 2 for usage
-    errors and 1 when nbgrader reported a failure."""
-    @functools.wraps(command)
-    def catching(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except NbError as exc:
-            from autograder.cli import _fail
-
-            _fail(str(exc), exc.code)
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        from autograder.cli import friendly_errors  # here, not at import: autograder.cli imports us
-
-        return friendly_errors(catching)(*args, **kwargs)
-    return wrapper
 
 
 def _course(course_dir: Path | None):
@@ -70,7 +50,7 @@ def nb() -> None:
 @click.option("--timeout", type=click.IntRange(min=1), default=300, show_default=True,
               help="Seconds one notebook cell may run when nbgrader's own `nbgrader autograde` runs "
                    "the notebooks in a kernel (`autograder nb autograde` starts no kernel).")
-@_friendly
+@friendly_errors
 def init(course_dir: Path, course_id: str | None, exchange: Path | None, timeout: int) -> None:
     """Create the course directory COURSE_DIR with its nbgrader_config.py.
 
@@ -91,7 +71,7 @@ def init(course_dir: Path, course_id: str | None, exchange: Path | None, timeout
               help="The assignment the notebooks belong to (source/ASSIGNMENT/).")
 @click.option("--solutions", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The reference solutions to build from (default: this project's solutions/).")
-@_friendly
+@friendly_errors
 def build(course_dir: Path, assignment: str, solutions: Path | None) -> None:
     """Write the source notebooks of COURSE_DIR from the reference solutions.
 
@@ -117,7 +97,7 @@ def build(course_dir: Path, assignment: str, solutions: Path | None) -> None:
 @click.argument("assignment")
 @_course_option
 @click.option("--force", is_flag=True, help="Release again over an earlier release.")
-@_friendly
+@friendly_errors
 def release(assignment: str, course_dir: Path | None, force: bool) -> None:
     """Make ASSIGNMENT's student version and put it in the exchange.
 
@@ -142,7 +122,7 @@ def release(assignment: str, course_dir: Path | None, force: bool) -> None:
               help="With --zip: how a file's path names its student and notebook, with the groups "
                    "(?P<student_id>...) and (?P<file_id>...) "
                    "(default: STUDENT_anything_NOTEBOOK.ipynb).")
-@_friendly
+@friendly_errors
 def collect(assignment: str, course_dir: Path | None, zip_dir: Path | None, pattern: str | None) -> None:
     """Copy the submissions of ASSIGNMENT into submitted/STUDENT/ASSIGNMENT/.
 
@@ -184,7 +164,7 @@ def collect(assignment: str, course_dir: Path | None, zip_dir: Path | None, patt
               help="Folder with the Fashion-MNIST files.")
 @click.option("--unsafe-no-sandbox", is_flag=True,
               help="Run the engine's worker without bubblewrap (when it is unavailable).")
-@_friendly
+@friendly_errors
 def autograde(assignment: str, course_dir: Path | None, students: tuple[str, ...], jobs: int,
               only: tuple[str, ...], force: bool, seed: int | None, timeout: float, memory: int,
               data_dir: Path | None, unsafe_no_sandbox: bool) -> None:
@@ -251,7 +231,7 @@ def autograde(assignment: str, course_dir: Path | None, students: tuple[str, ...
 @_course_option
 @click.option("--student", "students", multiple=True, metavar="ID",
               help="Only this student's feedback (repeatable).")
-@_friendly
+@friendly_errors
 def feedback(assignment: str, course_dir: Path | None, students: tuple[str, ...]) -> None:
     """Write the HTML feedback of ASSIGNMENT to feedback/STUDENT/ASSIGNMENT/.
 
@@ -276,7 +256,7 @@ def feedback(assignment: str, course_dir: Path | None, students: tuple[str, ...]
 @_course_option
 @click.option("--assignment", "assignments", multiple=True, metavar="NAME",
               help="Export only this assignment (repeatable).")
-@_friendly
+@friendly_errors
 def export(to: Path, course_dir: Path | None, assignments: tuple[str, ...]) -> None:
     """Export the gradebook to a CSV file with nbgrader's CSV exporter.
 

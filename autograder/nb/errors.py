@@ -4,16 +4,11 @@ from __future__ import annotations
 import logging
 import re
 
-EXIT_USAGE = 2
-EXIT_FAILED = 1
+from autograder.errors import EXIT_FAILED, EXIT_USAGE, GradingError
 
 
-class NbError(Exception):
+class NbError(GradingError):
     """A step cannot run (exit 2) or nbgrader reported a failure (exit 1); one line for the user."""
-
-    def __init__(self, message: str, code: int = EXIT_USAGE):
-        super().__init__(message)
-        self.code = code
 
 
 def quiet_logger() -> logging.Logger:
