@@ -12,8 +12,12 @@ MODULES: dict[str, tuple[str, ...]] = {
         "softmax", "cross_entropy", "accuracy", "Accumulator", "evaluate_accuracy",
         "train_epoch_ch3", "get_fashion_mnist_labels", "load_data_fashion_mnist"),
     "mlp": (
-        "relu", "init_mlp_params", "mlp", "dropout_layer", "init_dropout_mlp_params", "dropout_mlp"),
+        "relu", "init_mlp_params", "mlp", "dropout_layer", "init_dropout_mlp_params", "dropout_mlp",
+        "sigmoid", "sigmoid_grad", "tanh", "tanh_grad", "xavier_init"),
     "regularization": ("l2_penalty", "l1_loss", "huber_loss", "get_k_fold_data"),
+    "optimizers": (
+        "init_momentum_states", "sgd_momentum", "init_rmsprop_states", "rmsprop",
+        "init_adam_states", "adam"),
 }
 
 MODULE_OF: dict[str, str] = {fn: mod for mod, fns in MODULES.items() for fn in fns}
@@ -61,8 +65,19 @@ SIGNATURES: dict[str, str] = {
     "dropout_layer": "(X, dropout)",
     "init_dropout_mlp_params": "(num_inputs, num_hiddens1, num_hiddens2, num_outputs)",
     "dropout_mlp": "(X, params, dropout1, dropout2, training=True)",
+    "sigmoid": "(X)",
+    "sigmoid_grad": "(X)",
+    "tanh": "(X)",
+    "tanh_grad": "(X)",
+    "xavier_init": "(num_inputs, num_outputs)",
     "l2_penalty": "(w)",
     "l1_loss": "(y_hat, y)",
     "huber_loss": "(y_hat, y, delta=1.0)",
     "get_k_fold_data": "(k, i, X, y)",
+    "init_momentum_states": "(feature_dim)",
+    "sgd_momentum": "(params, states, hyperparams)",
+    "init_rmsprop_states": "(feature_dim)",
+    "rmsprop": "(params, states, hyperparams)",
+    "init_adam_states": "(feature_dim)",
+    "adam": "(params, states, hyperparams)",
 }

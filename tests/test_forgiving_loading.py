@@ -335,7 +335,7 @@ def test_a_clean_submission_loads_plainly_without_notes():
     try:
         assert student.load_notes == {} and student.unavailable == {} and not student.import_errors
         assert set(student.modules) == {"preliminaries", "linear_regression", "softmax_regression", "mlp",
-                                        "regularization"}
+                                        "regularization", "optimizers"}
     finally:
         unload_student_code(student)
 

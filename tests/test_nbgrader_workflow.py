@@ -173,7 +173,7 @@ def _feedback_shows_the_mistake_and_not_the_hidden_tests(folder: Path, outputs: 
 
     assert words(mistake(MISTAKE).expect) in words(pages["softmax_regression.html"])
     trained = {row.notebook for row in graded_rows() if row.function is None}
-    assert trained == set(MODULES) - {"preliminaries"}   # chapter 2 trains nothing end to end
+    assert trained == set(MODULES) - {"preliminaries", "optimizers"}   # no end-to-end checks there
     for name, page in pages.items():  # every chapter's end-to-end cell shows its curves
         assert ("data:image/png;base64," in page) == (name.removesuffix(".html") in trained), name
     for student in STUDENTS:
@@ -407,7 +407,7 @@ def test_answer_cells_are_complete_and_visible_tests_pass_only_when_solved(noteb
                 exec(compile(visible, f"<{grade_id}>", "exec"), dict(stub_namespace))
 
 
-@pytest.mark.parametrize("notebook", ["preliminaries", "linear_regression", "regularization"])
+@pytest.mark.parametrize("notebook", ["preliminaries", "linear_regression", "regularization", "optimizers"])
 def test_training_cells_train_with_the_answers_and_plot(notebook, monkeypatch):
     """The chapters that need no Fashion-MNIST download; the others run the same way."""
     import warnings
@@ -430,6 +430,9 @@ def test_training_cells_train_with_the_answers_and_plot(notebook, monkeypatch):
         assert curves["training loss"][-1] < 1e-3
     if notebook == "preliminaries":   # the difference quotient closes in on autograd's f'(1) = 2
         assert abs(curves["numerical_lim(f, 1, h)"][-1] - 2) < 1e-4 < abs(curves["numerical_lim(f, 1, h)"][0] - 2)
+    if notebook == "optimizers":   # each optimizer brings the loss to the noise level (0.01^2 / 2)
+        assert set(curves) == {"momentum", "RMSProp", "Adam"}
+        assert all(values[-1] < min(1e-3, values[0]) for values in curves.values()), curves
     plt.close("all")
 
 

@@ -20,7 +20,8 @@ def test_every_exercise_function_is_graded():
 
 @pytest.mark.parametrize("function", ["softmax", "cross_entropy", "dropout_layer", "relu", "sgd",
                                       "dot", "mv", "mm", "l1_norm", "l2_norm", "frobenius_norm",
-                                      "numerical_lim"])
+                                      "numerical_lim", "sgd_momentum", "rmsprop", "adam",
+                                      "sigmoid", "tanh", "xavier_init", "sigmoid_grad", "tanh_grad"])
 def test_from_scratch_items_have_a_from_scratch_check(function):
     kinds = {s.kind for s in load_rubric().checks if s.functions == (function,)}
     assert "from_scratch" in kinds

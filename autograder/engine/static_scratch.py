@@ -22,6 +22,9 @@ SHORTCUTS: dict[str, frozenset[str]] = {
     "cross_entropy": frozenset({"cross_entropy", "nll_loss", "CrossEntropyLoss", "NLLLoss"}),
     "dropout_layer": frozenset({"dropout", "dropout_", "alpha_dropout", "feature_dropout", "Dropout"}),
     "sgd": frozenset({"SGD"}),
+    "sgd_momentum": frozenset({"SGD"}),
+    "rmsprop": frozenset({"RMSprop"}),
+    "adam": frozenset({"Adam", "AdamW", "adam", "NAdam"}),
     **dict.fromkeys(("dot", "mv", "mm"), frozenset({
         "dot", "vdot", "inner", "mv", "mm", "matmul", "bmm", "einsum", "tensordot", "addmm",
         "addmv", "addbmm", "baddbmm", "chain_matmul", "multi_dot", "vecdot", "linear", "bilinear",
@@ -31,6 +34,12 @@ SHORTCUTS: dict[str, frozenset[str]] = {
         "pdist", "pairwise_distance"})),
     "numerical_lim": frozenset({"backward", "jacobian", "hessian", "vjp", "jvp", "hvp", "vhp",
                                 "jacrev", "jacfwd"}),
+    "sigmoid": frozenset({"sigmoid", "sigmoid_", "expit", "Sigmoid", "logistic"}),
+    "tanh": frozenset({"tanh", "tanh_", "Tanh"}),
+    "xavier_init": frozenset({"xavier_uniform_", "xavier_normal_", "xavier_uniform", "xavier_normal"}),
+    # the derivatives come from their formula, not from autograd
+    **dict.fromkeys(("sigmoid_grad", "tanh_grad"), frozenset({"backward", "jacobian", "vjp", "jvp",
+                                                              "jacrev", "jacfwd"})),
 }
 # The operator that is a shortcut (``x @ y`` is the matrix product), by exercise function.
 OPERATORS: dict[str, type[ast.operator]] = dict.fromkeys(("dot", "mv", "mm"), ast.MatMult)

@@ -62,6 +62,13 @@ FORMULAS: dict[str, str] = {
                    r"\mathbf{H}_2 = \operatorname{dropout}_{p_2}\!\left(\operatorname{ReLU}"
                    r"(\mathbf{H}_1\mathbf{W}^{(2)} + \mathbf{b}^{(2)})\right),\ "
                    r"\mathbf{O} = \mathbf{H}_2\mathbf{W}^{(3)} + \mathbf{b}^{(3)}",
+    "sigmoid": r"\operatorname{sigmoid}(x) = \frac{1}{1 + \exp(-x)}",
+    "sigmoid_grad": r"\frac{d}{dx} \operatorname{sigmoid}(x) = \operatorname{sigmoid}(x)"
+                    r"\left(1 - \operatorname{sigmoid}(x)\right)",
+    "tanh": r"\tanh(x) = \frac{1 - \exp(-2x)}{1 + \exp(-2x)}",
+    "tanh_grad": r"\frac{d}{dx} \tanh(x) = 1 - \tanh^2(x)",
+    "xavier_init": r"W_{ij} \sim U\left(-\sqrt{\frac{6}{n_\mathrm{in} + n_\mathrm{out}}},\ "
+                   r"\sqrt{\frac{6}{n_\mathrm{in} + n_\mathrm{out}}}\right)",
     "l2_penalty": r"\frac{1}{2}\|\mathbf{w}\|_2^2 = \frac{1}{2}\sum_j w_j^2,\qquad "
                   r"\text{minimised as } L(\mathbf{w}, b) + \lambda \cdot \frac{1}{2}\|\mathbf{w}\|_2^2",
     "l1_loss": r"l^{(i)} = \left|\hat{y}^{(i)} - y^{(i)}\right|",
@@ -70,6 +77,15 @@ FORMULAS: dict[str, str] = {
                   r"\qquad d = \hat{y} - y",
     "get_k_fold_data": r"\text{fold } j = \text{rows } j\lfloor n/k \rfloor, \dots, "
                        r"(j+1)\lfloor n/k \rfloor - 1,\qquad j = 0, \dots, k-1",
+    "sgd_momentum": r"\mathbf{v} \leftarrow \beta \mathbf{v} + \mathbf{g},\qquad "
+                    r"\mathbf{w} \leftarrow \mathbf{w} - \eta \mathbf{v}",
+    "rmsprop": r"\mathbf{s} \leftarrow \gamma \mathbf{s} + (1 - \gamma) \mathbf{g}^2,\qquad "
+               r"\mathbf{w} \leftarrow \mathbf{w} - \frac{\eta}{\sqrt{\mathbf{s} + \epsilon}} \odot \mathbf{g}",
+    "adam": r"\mathbf{v} \leftarrow \beta_1 \mathbf{v} + (1 - \beta_1) \mathbf{g},\ "
+            r"\mathbf{s} \leftarrow \beta_2 \mathbf{s} + (1 - \beta_2) \mathbf{g}^2,\ "
+            r"\hat{\mathbf{v}} = \frac{\mathbf{v}}{1 - \beta_1^t},\ "
+            r"\hat{\mathbf{s}} = \frac{\mathbf{s}}{1 - \beta_2^t},\ "
+            r"\mathbf{w} \leftarrow \mathbf{w} - \frac{\eta \hat{\mathbf{v}}}{\sqrt{\hat{\mathbf{s}}} + \epsilon}",
 }
 
 # The visible tests of each function's test cell (the hidden ones follow them).
@@ -210,6 +226,23 @@ assert all(float(b.abs().sum()) == 0.0 for b in params[1::2]), "biases start at 
 params = [torch.eye(2), torch.zeros(2), torch.eye(2), torch.zeros(2), torch.ones(2, 1), torch.zeros(1)]
 out = dropout_mlp(torch.tensor([[1.0, 2.0]]), params, 0.5, 0.5, training=False)
 assert torch.equal(out, torch.tensor([[3.0]])), "no dropout at evaluation (training=False)"''',
+    "sigmoid": '''\
+out = sigmoid(torch.tensor([-1000.0, 0.0, 1000.0]))
+assert torch.allclose(out, torch.tensor([0.0, 0.5, 1.0])), "stable for large |x|: no nan or inf"''',
+    "sigmoid_grad": '''\
+out = sigmoid_grad(torch.tensor([0.0, 1000.0, -1000.0]))
+assert torch.allclose(out, torch.tensor([0.25, 0.0, 0.0])), "sigmoid(x) * (1 - sigmoid(x)), no nan"''',
+    "tanh": '''\
+out = tanh(torch.tensor([-1000.0, 0.0, 1000.0]))
+assert torch.allclose(out, torch.tensor([-1.0, 0.0, 1.0])), "stable for large |x|: no nan"''',
+    "tanh_grad": '''\
+out = tanh_grad(torch.tensor([0.0, 1000.0]))
+assert torch.allclose(out, torch.tensor([1.0, 0.0])), "1 - tanh(x) ** 2"''',
+    "xavier_init": '''\
+W = xavier_init(784, 256)
+a = math.sqrt(6 / (784 + 256))
+assert W.shape == (784, 256) and W.requires_grad
+assert 0.9 * a < float(W.detach().abs().max()) <= a, "U(-a, a) with a = sqrt(6 / (n_in + n_out))"''',
     "l2_penalty": '''\
 assert torch.equal(l2_penalty(torch.tensor([[1.0], [2.0]])), torch.tensor(2.5))''',
     "l1_loss": '''\
@@ -226,6 +259,40 @@ X_train, y_train, X_valid, y_valid = get_k_fold_data(5, 1, X, y)
 assert torch.equal(y_valid, torch.tensor([2.0, 3.0])), "fold i holds rows i*(n//k) to (i+1)*(n//k)-1"
 assert torch.equal(y_train, torch.tensor([0.0, 1.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0])), \\
     "the other folds, in order; the leftover row is unused"''',
+    "init_momentum_states": '''\
+v_w, v_b = init_momentum_states(3)
+assert v_w.shape == (3, 1) and v_b.shape == (1,), "shaped like the weight column and the bias"
+assert float(v_w.abs().sum() + v_b.abs().sum()) == 0.0, "velocities start at zero"''',
+    "sgd_momentum": '''\
+w = torch.tensor([[1.0]], requires_grad=True)
+states = (torch.zeros(1, 1),)
+for expected in (0.9, 0.71):   # v = 1, then v = 0.9 * 1 + 1 = 1.9
+    w.grad = torch.ones(1, 1)
+    sgd_momentum([w], states, {"lr": 0.1, "momentum": 0.9})
+    assert abs(w.item() - expected) < 1e-6, (w.item(), expected)
+assert float(w.grad.abs().sum()) == 0.0, "zero the gradient after the step"''',
+    "init_rmsprop_states": '''\
+s_w, s_b = init_rmsprop_states(3)
+assert s_w.shape == (3, 1) and s_b.shape == (1,)
+assert float(s_w.abs().sum() + s_b.abs().sum()) == 0.0''',
+    "rmsprop": '''\
+w = torch.tensor([[1.0]], requires_grad=True)
+states = (torch.zeros(1, 1),)
+w.grad = torch.full((1, 1), 2.0)
+rmsprop([w], states, {"lr": 0.01, "gamma": 0.9})   # s = 0.1 * 4 = 0.4; step 0.01 * 2 / sqrt(0.4)
+assert abs(float(states[0]) - 0.4) < 1e-6, "s = gamma * s + (1 - gamma) * g ** 2, kept in place"
+assert abs(w.item() - (1 - 0.01 * 2 / math.sqrt(0.4))) < 1e-5''',
+    "init_adam_states": '''\
+(v_w, s_w), (v_b, s_b) = init_adam_states(3)
+assert v_w.shape == s_w.shape == (3, 1) and v_b.shape == s_b.shape == (1,)
+assert v_w.data_ptr() != s_w.data_ptr(), "v and s are separate tensors"''',
+    "adam": '''\
+w = torch.tensor([[1.0]], requires_grad=True)
+hyperparams = {"lr": 0.01, "t": 1}
+w.grad = torch.full((1, 1), 3.0)
+adam([w], [(torch.zeros(1, 1), torch.zeros(1, 1))], hyperparams)
+assert abs(w.item() - 0.99) < 1e-5, "with the bias correction the first step is about lr"
+assert hyperparams["t"] == 2, "t advances once per step"''',
 }
 
 SETUP = '''\
@@ -280,6 +347,9 @@ TRAINING_INTRO: dict[str, str] = {
     "regularization": "Weight decay on the book's high-dimensional regression (section 3.7): with "
                       "20 training examples and 200 features, lambda = 0 overfits (the test loss "
                       "stays high) and lambda = 3 generalises.",
+    "optimizers": "Train the book's linear regression (1000 synthetic examples, minibatches of 10) "
+                  "with each of your optimizers for five epochs, as the book's `train_ch11` does: "
+                  "all three bring the loss down to the noise level.",
 }
 
 TRAINING: dict[str, str] = {
@@ -396,4 +466,32 @@ TRAINING: dict[str, str] = {
                 curves["test loss"].append(float(((test_X @ w + b - test_y) ** 2 / 2).mean()))
         plt.yscale("log")
         plot_curves(curves, f"weight decay, lambda = {lambd}: |w| = {float(w.norm()):.3f}")''',
+    "optimizers": _SKIP + '''\
+    import matplotlib.pyplot as plt
+
+    torch.manual_seed(0)
+    true_w, true_b = torch.tensor([[2.0], [-3.4]]), 4.2
+    X = torch.normal(0, 1, (1000, 2))
+    y = X @ true_w + true_b + torch.normal(0, 0.01, (1000, 1))
+
+    def train(init_states, step, hyperparams, num_epochs=5, batch_size=10):
+        w = torch.normal(0, 0.01, (2, 1), requires_grad=True)
+        b = torch.zeros(1, requires_grad=True)
+        states, losses = init_states(2), []
+        for epoch in range(num_epochs):
+            for i in range(0, len(X), batch_size):
+                l = ((X[i:i + batch_size] @ w + b - y[i:i + batch_size]) ** 2 / 2).mean()
+                l.backward()
+                step([w, b], states, hyperparams)
+            with torch.no_grad():
+                losses.append(float(((X @ w + b - y) ** 2 / 2).mean()))
+        return losses
+
+    curves = {"momentum": train(init_momentum_states, sgd_momentum, {"lr": 0.005, "momentum": 0.9}),
+              "RMSProp": train(init_rmsprop_states, rmsprop, {"lr": 0.01, "gamma": 0.9}),
+              "Adam": train(init_adam_states, adam, {"lr": 0.1, "t": 1})}
+    for name, losses in curves.items():
+        print(f"{name}: loss {losses[-1]:.6f} after {len(losses)} epochs")
+    plt.yscale("log")
+    plot_curves(curves, "training loss with your optimizers")''',
 }

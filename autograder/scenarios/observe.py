@@ -93,6 +93,15 @@ FORBIDDEN: dict[str, dict[Any, str]] = {
         torch.relu_: "torch.relu_", torch.nn.functional.relu_: "F.relu_", torch.Tensor.relu_: "Tensor.relu_",
     },
     "sgd": {},
+    "sigmoid": _torch_calls("sigmoid", "sigmoid_", "special.expit", "Tensor.sigmoid",
+                            "Tensor.sigmoid_", "F.sigmoid", "F.logsigmoid"),
+    "tanh": _torch_calls("tanh", "tanh_", "Tensor.tanh", "Tensor.tanh_", "F.tanh"),
+    # the derivatives are computed from their formula, not by autograd
+    "sigmoid_grad": AUTOGRAD_CALLS, "tanh_grad": AUTOGRAD_CALLS,
+    # plain Python functions a TorchFunctionMode never sees: the xavier_init scenario watches
+    # torch.nn.init itself (autograder/scenarios/activations.py)
+    "xavier_init": {torch.nn.init.xavier_uniform_: "nn.init.xavier_uniform_",
+                    torch.nn.init.xavier_normal_: "nn.init.xavier_normal_"},
 }
 
 

@@ -6,8 +6,8 @@ from typing import Any, Callable
 
 ScenarioFn = Callable[[Any, int], dict]
 SCENARIOS: dict[str, ScenarioFn] = {}
-_MODULES = ("preliminaries", "linear_regression", "softmax_regression", "mlp", "regularization",
-            "convergence")
+_MODULES = ("preliminaries", "linear_regression", "softmax_regression", "mlp", "activations",
+            "regularization", "optimizers", "convergence")
 
 
 def scenario(check_id: str) -> Callable[[ScenarioFn], ScenarioFn]:

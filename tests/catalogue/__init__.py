@@ -11,7 +11,8 @@ import importlib
 import textwrap
 from dataclasses import dataclass
 
-CATALOGUE_MODULES = ("preliminaries", "linear_regression", "softmax_regression", "mlp", "regularization")
+CATALOGUE_MODULES = ("preliminaries", "linear_regression", "softmax_regression", "mlp", "activations",
+                     "regularization", "optimizers")
 
 
 @dataclass(frozen=True)
