@@ -1,7 +1,9 @@
 """Shared helpers for the project's own tests: build submissions and judge checks in-process."""
 from __future__ import annotations
 
+import copy
 import dataclasses
+import functools
 import shutil
 from pathlib import Path
 
@@ -77,3 +79,60 @@ def rubric_entries(section: str) -> list[dict]:
     def section_of(entry):
         return "convergence" if entry["kind"] == "convergence" else MODULE_OF[entry["functions"][0]]
     return [e for e in entries if section_of(e) == section]
+
+
+# ---- the three verdicts every catalogue test file asks for (tests/test_checks_*.py)
+
+def assert_stubs_fail_cleanly(check_ids) -> None:
+    """Every check fails on the stubs of exercises/, saying the function is not implemented yet."""
+    for (check_id, _), (ok, message) in judge_over_seeds(EXERCISES.parent, check_ids, (0,)).items():
+        assert not ok, check_id
+        assert "not implemented yet" in message, (check_id, message)
+
+
+def assert_caught_by_name(dest: Path, mistake: Mistake, check_ids, seeds=(0, 1, 2)) -> None:
+    """On every seed, some check of ``check_ids`` fails with a message holding ``mistake.expect``."""
+    results = judge_over_seeds(build_submission(dest, mistake), check_ids, seeds)
+    for seed in seeds:
+        messages = [msg for (_, s), (ok, msg) in results.items() if s == seed and not ok]
+        assert any(mistake.expect.lower() in m.lower() for m in messages), (seed, messages)
+
+
+def assert_variant_passes(dest: Path, variant: Variant, check_ids, seeds=range(5)) -> None:
+    """A correct variant passes every check of ``check_ids`` on every seed."""
+    results = judge_over_seeds(build_submission(dest, variant), check_ids, seeds)
+    failures = [(key, msg) for key, (ok, msg) in results.items() if not ok]
+    assert not failures, failures
+
+
+# ---- malformed observations (a forged or garbled payload): verdicts must only ever raise Fail
+
+@functools.lru_cache(maxsize=None)
+def reference_observations(check_ids: tuple[str, ...], seed: int = 1) -> dict[str, dict]:
+    """check id -> the observation the reference solutions give, decoded as a verdict sees it."""
+    from autograder.worker.transport import decode
+
+    with InProcessRunner(SOLUTIONS, data_root()) as runner:
+        return {i: decode(runner.run(i, seed).payload) for i in check_ids}
+
+
+def observation_paths(obs, prefix=()):
+    """Every key path into a nested observation (of a list, its first and last items)."""
+    if prefix:
+        yield prefix
+    if isinstance(obs, dict):
+        for key, value in obs.items():
+            yield from observation_paths(value, prefix + (key,))
+    elif isinstance(obs, list):
+        for index in sorted({0, len(obs) - 1}) if obs else ():
+            yield from observation_paths(obs[index], prefix + (index,))
+
+
+def with_replaced(obs, path, value):
+    """A deep copy of ``obs`` with the item at ``path`` replaced by ``value``."""
+    obs = copy.deepcopy(obs)
+    cursor = obs
+    for key in path[:-1]:
+        cursor = cursor[key]
+    cursor[path[-1]] = value
+    return obs

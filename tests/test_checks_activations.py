@@ -5,23 +5,20 @@ passes, no verdict crashes on a malformed observation, and a shortcut costs the 
 takes it, whether it is seen running or read in the source."""
 from __future__ import annotations
 
-import copy
 import math
-from functools import lru_cache
 
 import pytest
 import torch
 
 from autograder.engine.grading import grade_submission
-from autograder.engine.inprocess import InProcessRunner
 from autograder.engine.static_scratch import shortcuts_in
 from autograder.scenarios import all_scenarios
 from autograder.verdicts import Fail, all_verdicts
-from autograder.worker.transport import decode
 from tests.catalogue import mutated_source
 from tests.catalogue.activations import MISTAKES, VARIANTS
-from tests.support import (EXERCISES, SOLUTIONS, build_submission, copy_solutions, data_root,
-                           judge_over_seeds, rubric_entries)
+from tests.support import (SOLUTIONS, assert_caught_by_name, assert_stubs_fail_cleanly,
+                           assert_variant_passes, copy_solutions, judge_over_seeds,
+                           observation_paths, reference_observations, rubric_entries, with_replaced)
 
 FUNCTIONS = ("sigmoid", "sigmoid_grad", "tanh", "tanh_grad", "xavier_init")
 RUBRIC = [c for c in rubric_entries("mlp") if c["functions"][0] in FUNCTIONS]
@@ -61,27 +58,17 @@ def test_reference_passes_on_many_seeds(function):
 
 
 def test_stubs_fail_every_check_cleanly():
-    results = judge_over_seeds(EXERCISES.parent, IDS, seeds=(0,))
-    for (check_id, _), (ok, message) in results.items():
-        assert not ok, check_id
-        assert "not implemented yet" in message, (check_id, message)
+    assert_stubs_fail_cleanly(IDS)
 
 
 @pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.id)
 def test_mistake_is_caught_by_name(mistake, tmp_path):
-    submission = build_submission(tmp_path, mistake)
-    results = judge_over_seeds(submission, ids_of(mistake.function), seeds=(0, 1, 2))
-    for seed in (0, 1, 2):
-        messages = [msg for (_, s), (ok, msg) in results.items() if s == seed and not ok]
-        assert any(mistake.expect.lower() in m.lower() for m in messages), (seed, messages)
+    assert_caught_by_name(tmp_path, mistake, ids_of(mistake.function))
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: v.id)
 def test_variant_passes(variant, tmp_path):
-    submission = build_submission(tmp_path, variant)
-    results = judge_over_seeds(submission, ids_of(variant.function), seeds=range(5))
-    failures = [(key, msg) for key, (ok, msg) in results.items() if not ok]
-    assert not failures, failures
+    assert_variant_passes(tmp_path, variant, ids_of(variant.function))
 
 
 # ---- a mistake in one activation is charged to it, not to the one that calls it
@@ -178,40 +165,14 @@ WEIRD = [None, float("nan"), 3, [1, 2], {"type": "list", "repr": "[..]"}, True, 
          torch.zeros(10, dtype=torch.complex64)]
 
 
-@lru_cache(maxsize=1)
-def reference_observations() -> dict[str, dict]:
-    with InProcessRunner(SOLUTIONS, data_root()) as runner:
-        return {i: decode(runner.run(i, 1).payload) for i in IDS}
-
-
-def _paths(obs, prefix=()):
-    if prefix:
-        yield prefix
-    if isinstance(obs, dict):
-        for key, value in obs.items():
-            yield from _paths(value, prefix + (key,))
-    elif isinstance(obs, list):
-        for index in sorted({0, len(obs) - 1}) if obs else ():
-            yield from _paths(obs[index], prefix + (index,))
-
-
-def _replaced(obs, path, value):
-    obs = copy.deepcopy(obs)
-    cursor = obs
-    for key in path[:-1]:
-        cursor = cursor[key]
-    cursor[path[-1]] = value
-    return obs
-
-
 @pytest.mark.parametrize("check_id", IDS)
 def test_verdict_survives_malformed_observations(check_id):
     verdict_fn = all_verdicts()[check_id]
-    good = reference_observations()[check_id]
+    good = reference_observations(tuple(IDS))[check_id]
     verdict_fn(good, 1)
     candidates = [{}, None, [], {"type": "dict", "repr": "{}"}]
     candidates += [{k: v for k, v in good.items() if k != key} for key in good]
-    candidates += [_replaced(good, path, weird) for path in _paths(good) for weird in WEIRD]
+    candidates += [with_replaced(good, path, weird) for path in observation_paths(good) for weird in WEIRD]
     for obs in candidates:
         try:
             verdict_fn(obs, 1)

@@ -3,16 +3,14 @@ the stubs fail them cleanly, every catalogued mistake is caught by name and ever
 correct variant passes."""
 from __future__ import annotations
 
-import copy
 
 import pytest
 import torch
 
-from autograder.engine.inprocess import InProcessRunner
 from autograder.verdicts import Fail, all_verdicts
-from autograder.worker.transport import decode
 from tests.catalogue import linear_regression, regularization
-from tests.support import EXERCISES, SOLUTIONS, build_submission, data_root, rubric_entries, judge_over_seeds
+from tests.support import (EXERCISES, SOLUTIONS, build_submission, judge_over_seeds, observation_paths,
+                           reference_observations, rubric_entries, with_replaced)
 
 MODULES = ("linear_regression", "regularization")
 RUBRIC = [entry for module in MODULES for entry in rubric_entries(module)]
@@ -26,8 +24,6 @@ VARIANT_SEEDS = (0, 1, 2, 3, 4)
 
 def checks_of(function: str) -> list[str]:
     return [c["id"] for c in RUBRIC if c["functions"] == [function]]
-
-
 
 
 def test_rubric_fragment_matches_the_registries():
@@ -77,34 +73,12 @@ WEIRD = [None, float("nan"), [1, 2], {"type": "list", "repr": "[..]"},
          torch.tensor(float("nan")), torch.zeros(0, 3), torch.ones(2, 3, dtype=torch.int64)]
 
 
-def _paths(obs, prefix=()):
-    if prefix:
-        yield prefix
-    if isinstance(obs, dict):
-        for key, value in obs.items():
-            yield from _paths(value, prefix + (key,))
-    elif isinstance(obs, list):
-        for index, value in enumerate(obs[:1]):
-            yield from _paths(value, prefix + (index,))
-
-
-def _replaced(obs, path, value):
-    obs = copy.deepcopy(obs)
-    cursor = obs
-    for key in path[:-1]:
-        cursor = cursor[key]
-    cursor[path[-1]] = value
-    return obs
-
-
 def test_verdicts_only_ever_raise_fail():
-    with InProcessRunner(SOLUTIONS, data_root()) as runner:
-        observations = {cid: decode(runner.run(cid, 1).payload) for cid in CHECKS}
-    for check_id, obs in observations.items():
+    for check_id, obs in reference_observations(tuple(sorted(CHECKS))).items():
         verdict_fn = all_verdicts()[check_id]
-        for path in _paths(obs):
+        for path in observation_paths(obs):
             for weird in WEIRD:
                 try:
-                    verdict_fn(_replaced(obs, path, weird), 1)
+                    verdict_fn(with_replaced(obs, path, weird), 1)
                 except Fail:
                     pass

@@ -32,8 +32,19 @@ def _init_run(student, seed, init: str) -> dict:
     return {"calls": calls}
 
 
-for _init in inputs.INIT_OF.values():
-    scenario(f"{_init}.zeros")(lambda student, seed, _init=_init: _init_run(student, seed, _init))
+@scenario("init_momentum_states.zeros")
+def init_momentum_states_zeros(student, seed):
+    return _init_run(student, seed, "init_momentum_states")
+
+
+@scenario("init_rmsprop_states.zeros")
+def init_rmsprop_states_zeros(student, seed):
+    return _init_run(student, seed, "init_rmsprop_states")
+
+
+@scenario("init_adam_states.zeros")
+def init_adam_states_zeros(student, seed):
+    return _init_run(student, seed, "init_adam_states")
 
 
 def _steps(student, seed, optimizer: str) -> dict:
@@ -59,12 +70,41 @@ def _steps(student, seed, optimizer: str) -> dict:
             "hyperparams_keys": sorted(str(k) for k in hyperparams)}
 
 
-for _opt in inputs.OPTIMIZERS:
-    for _check in ("steps", "zeroes_grads"):
-        scenario(f"{_opt}.{_check}")(lambda student, seed, _opt=_opt: _steps(student, seed, _opt))
+def _steps_from_scratch(student, seed, optimizer: str) -> dict:
+    with forbidden_calls(optimizer) as seen:
+        _steps(student, seed, optimizer)
+    return {"seen": list(seen)}
 
-    def _from_scratch(student, seed, _opt=_opt):
-        with forbidden_calls(_opt) as seen:
-            _steps(student, seed, _opt)
-        return {"seen": list(seen)}
-    scenario(f"{_opt}.from_scratch")(_from_scratch)
+
+# steps and zeroes_grads share one scenario function, so the two checks share one run
+@scenario("sgd_momentum.steps")
+@scenario("sgd_momentum.zeroes_grads")
+def sgd_momentum_steps(student, seed):
+    return _steps(student, seed, "sgd_momentum")
+
+
+@scenario("sgd_momentum.from_scratch")
+def sgd_momentum_from_scratch(student, seed):
+    return _steps_from_scratch(student, seed, "sgd_momentum")
+
+
+@scenario("rmsprop.steps")
+@scenario("rmsprop.zeroes_grads")
+def rmsprop_steps(student, seed):
+    return _steps(student, seed, "rmsprop")
+
+
+@scenario("rmsprop.from_scratch")
+def rmsprop_from_scratch(student, seed):
+    return _steps_from_scratch(student, seed, "rmsprop")
+
+
+@scenario("adam.steps")
+@scenario("adam.zeroes_grads")
+def adam_steps(student, seed):
+    return _steps(student, seed, "adam")
+
+
+@scenario("adam.from_scratch")
+def adam_from_scratch(student, seed):
+    return _steps_from_scratch(student, seed, "adam")

@@ -32,6 +32,8 @@ def _leaves(init: str, out) -> list | None:
 
 
 def _judge_init(obs, seed, init: str) -> None:
+    if not isinstance(obs, dict):
+        raise Fail(f"{init}: the results could not be read back")
     layout, names = _STRUCTURE[init]
     calls = obs.get("calls")
     dims = inputs.feature_dims(seed, init)
@@ -66,8 +68,6 @@ def _judge_init(obs, seed, init: str) -> None:
                        "the other; make a separate torch.zeros for each state")
 
 
-for _init in inputs.INIT_OF.values():
-    verdict(f"{_init}.zeros")(lambda obs, seed, _init=_init: _judge_init(obs, seed, _init))
 
 
 # ================================================================ the step functions
@@ -282,6 +282,8 @@ def _judge_t(obs, case) -> None:
 
 
 def _judge_steps(obs, seed, optimizer: str) -> None:
+    if not isinstance(obs, dict):
+        raise Fail(f"{optimizer}: the results could not be read back")
     case = inputs.step_case(seed, optimizer)
     got = _read_steps(obs, optimizer, case)
     if optimizer == "adam":
@@ -310,6 +312,8 @@ def _judge_steps(obs, seed, optimizer: str) -> None:
 
 
 def _judge_zeroes(obs, seed, optimizer: str) -> None:
+    if not isinstance(obs, dict):
+        raise Fail(f"{optimizer}: the results could not be read back")
     case = inputs.step_case(seed, optimizer)
     error = obs.get("error")
     if isinstance(error, str) and error:
@@ -332,6 +336,8 @@ def _judge_zeroes(obs, seed, optimizer: str) -> None:
 
 
 def _judge_scratch(obs, seed, optimizer: str) -> None:
+    if not isinstance(obs, dict):
+        raise Fail(f"{optimizer}: the results could not be read back")
     seen = obs.get("seen")
     if not isinstance(seen, list):
         raise Fail(f"{optimizer}: the library calls could not be read back")
@@ -341,8 +347,63 @@ def _judge_scratch(obs, seed, optimizer: str) -> None:
                    f"no points for {optimizer}")
 
 
-for _opt in inputs.OPTIMIZERS:
-    verdict(f"{_opt}.steps")(lambda obs, seed, _opt=_opt: _judge_steps(obs, seed, _opt))
-    verdict(f"{_opt}.zeroes_grads")(lambda obs, seed, _opt=_opt: _judge_zeroes(obs, seed, _opt))
-    verdict(f"{_opt}.from_scratch")(lambda obs, seed, _opt=_opt: _judge_scratch(obs, seed, _opt))
+# ================================================================ the registered verdicts
 
+@verdict("init_momentum_states.zeros")
+def init_momentum_states_zeros(obs, seed):
+    _judge_init(obs, seed, "init_momentum_states")
+
+
+@verdict("init_rmsprop_states.zeros")
+def init_rmsprop_states_zeros(obs, seed):
+    _judge_init(obs, seed, "init_rmsprop_states")
+
+
+@verdict("init_adam_states.zeros")
+def init_adam_states_zeros(obs, seed):
+    _judge_init(obs, seed, "init_adam_states")
+
+
+@verdict("sgd_momentum.steps")
+def sgd_momentum_steps(obs, seed):
+    _judge_steps(obs, seed, "sgd_momentum")
+
+
+@verdict("sgd_momentum.zeroes_grads")
+def sgd_momentum_zeroes_grads(obs, seed):
+    _judge_zeroes(obs, seed, "sgd_momentum")
+
+
+@verdict("sgd_momentum.from_scratch")
+def sgd_momentum_from_scratch(obs, seed):
+    _judge_scratch(obs, seed, "sgd_momentum")
+
+
+@verdict("rmsprop.steps")
+def rmsprop_steps(obs, seed):
+    _judge_steps(obs, seed, "rmsprop")
+
+
+@verdict("rmsprop.zeroes_grads")
+def rmsprop_zeroes_grads(obs, seed):
+    _judge_zeroes(obs, seed, "rmsprop")
+
+
+@verdict("rmsprop.from_scratch")
+def rmsprop_from_scratch(obs, seed):
+    _judge_scratch(obs, seed, "rmsprop")
+
+
+@verdict("adam.steps")
+def adam_steps(obs, seed):
+    _judge_steps(obs, seed, "adam")
+
+
+@verdict("adam.zeroes_grads")
+def adam_zeroes_grads(obs, seed):
+    _judge_zeroes(obs, seed, "adam")
+
+
+@verdict("adam.from_scratch")
+def adam_from_scratch(obs, seed):
+    _judge_scratch(obs, seed, "adam")

@@ -7,7 +7,7 @@ from typing import Any, Callable
 VerdictFn = Callable[[dict, int], None]
 VERDICTS: dict[str, VerdictFn] = {}
 _MODULES = ("preliminaries", "preliminaries_linalg", "preliminaries_calculus", "linear_regression",
-            "softmax_regression", "mlp", "activations", "regularization", "optimizers", "convergence")
+            "softmax_regression", "mlp", "activations", "initialization", "regularization", "optimizers", "convergence")
 
 
 class Fail(AssertionError):
