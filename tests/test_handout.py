@@ -174,6 +174,16 @@ print(json.dumps(messages))
 """
 
 
+def _run_in_handout(handout: Path, script: str, *args: str, env: dict | None = None,
+                    timeout: int = 900):
+    """Run ``script`` with ``args`` by the test's Python in the handout folder; the JSON it prints
+    on its last line."""
+    done = subprocess.run([sys.executable, "-c", script, *args], cwd=handout, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def _mistake_rounds():
     """Submissions holding one catalogue mistake per function at a time: round k takes each
     function's k-th mistake (their public checks isolate the function, so they do not mix)."""
@@ -204,10 +214,7 @@ def test_the_public_checks_say_what_autograder_check_says(tmp_path):
             path.write_text(mutated_source(path.read_text(), mistake.source))
         submissions[f"round{k}"] = folder
     packages = {name: str(folder / "exercises") for name, folder in submissions.items()}
-    run = subprocess.run([sys.executable, "-c", HANDOUT_MESSAGES, *packages.values()], cwd=handout,
-                         capture_output=True, text=True, timeout=1200)
-    assert run.returncode == 0, run.stderr[-3000:]
-    handout_messages = json.loads(run.stdout.strip().splitlines()[-1])
+    handout_messages = _run_in_handout(handout, HANDOUT_MESSAGES, *packages.values(), timeout=1200)
     compared = failed = 0
     for name, folder in submissions.items():
         grader = judge_checks(folder, public_ids, seed=0)
@@ -284,12 +291,9 @@ def test_classroom_workflow_is_valid_and_its_steps_run_the_checks_as_written(tmp
     with ThreadPoolExecutor(2) as pool:
         outcomes = list(pool.map(run, first.values()))
     rest = [s for s in graders if s not in first.values()]
-    done = subprocess.run([sys.executable, "-c", CLASSROOM_STEPS,
-                           json.dumps([shlex.split(s["with"]["command"])[3:] for s in rest])],
-                          cwd=handout, env=env, capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stderr[-3000:]
+    arguments = json.dumps([shlex.split(s["with"]["command"])[3:] for s in rest])
     outcomes += [(s["with"]["test-name"], code, output) for s, (code, output)
-                 in zip(rest, json.loads(done.stdout.strip().splitlines()[-1]))]
+                 in zip(rest, _run_in_handout(handout, CLASSROOM_STEPS, arguments, env=env))]
     assert len(outcomes) == len(graders)
     for function, code, output in outcomes:
         expected = 0 if MODULE_OF[function] in solved else 1
