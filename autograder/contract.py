@@ -14,7 +14,9 @@ MODULES: dict[str, tuple[str, ...]] = {
     "mlp": (
         "relu", "init_mlp_params", "mlp", "dropout_layer", "init_dropout_mlp_params", "dropout_mlp",
         "sigmoid", "sigmoid_grad", "tanh", "tanh_grad", "xavier_init"),
-    "regularization": ("l2_penalty", "l1_loss", "huber_loss", "get_k_fold_data"),
+    "regularization": ("l2_penalty", "l1_loss", "huber_loss", "get_k_fold_data", "train_concise",
+                       "log_rmse", "get_net", "train_house", "k_fold"),
+    "model_selection": ("poly_features", "evaluate_loss", "train_poly"),
     "optimizers": (
         "init_momentum_states", "sgd_momentum", "init_rmsprop_states", "rmsprop",
         "init_adam_states", "adam"),
@@ -74,6 +76,15 @@ SIGNATURES: dict[str, str] = {
     "l1_loss": "(y_hat, y)",
     "huber_loss": "(y_hat, y, delta=1.0)",
     "get_k_fold_data": "(k, i, X, y)",
+    "train_concise": "(wd, train_iter, num_inputs, num_epochs=100, lr=0.003)",
+    "log_rmse": "(net, features, labels)",
+    "get_net": "(in_features)",
+    "train_house": "(net, train_features, train_labels, test_features, test_labels, num_epochs, "
+                   "learning_rate, weight_decay, batch_size)",
+    "k_fold": "(k, X_train, y_train, num_epochs, learning_rate, weight_decay, batch_size)",
+    "poly_features": "(x, max_degree)",
+    "evaluate_loss": "(net, data_iter, loss)",
+    "train_poly": "(train_features, test_features, train_labels, test_labels, num_epochs=400)",
     "init_momentum_states": "(feature_dim)",
     "sgd_momentum": "(params, states, hyperparams)",
     "init_rmsprop_states": "(feature_dim)",

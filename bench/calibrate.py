@@ -337,7 +337,22 @@ def write_thresholds(stats, runs, nodecay, suggested, seeds, seconds) -> None:
         f"no_decay_max = {math.ceil(nhi * 10) / 10:.1f}",
         "",
     ]
-    THRESHOLDS.write_text("\n".join(parts))
+    written = {p[1:-1] for p in parts if p.startswith("[") and p.endswith("]")}
+    THRESHOLDS.write_text("\n".join(parts + _kept_sections(written)))
+
+
+def _kept_sections(written: set[str]) -> list[str]:
+    """The sections of the current file this script does not write ([train_poly], from
+    bench/calibrate_train_poly.py), kept as they are."""
+    if not THRESHOLDS.exists():
+        return []
+    kept, keep = [], False
+    for line in THRESHOLDS.read_text().splitlines():
+        if line.startswith("[") and line.rstrip().endswith("]"):
+            keep = line.strip()[1:-1] not in written
+        if keep:
+            kept.append(line)
+    return kept + [""] if kept else []
 
 
 def main(argv=None) -> int:

@@ -14,16 +14,21 @@ import torch
 from autograder.scenarios import all_scenarios
 from autograder.verdicts import Fail, all_verdicts
 from tests.catalogue import Mistake, Variant
+from tests.catalogue.model_selection import MISTAKES as _MODEL_SELECTION_MISTAKES
 from tests.support import EXERCISES, REPO, SOLUTIONS, build_submission, judge_checks, rubric_entries
 
 RUBRIC = {c["id"]: c for c in rubric_entries("convergence")}
-IDS = sorted(i for i in all_scenarios() if i.startswith("convergence."))
+# The training runs of the harness (convergence.<chapter>.<part>) and the fixed-seed training checks
+# of an exercise module (train_poly.third_order: the student's own training function).
+IDS = sorted(RUBRIC)
 END_TO_END = [i for i in IDS if i.endswith(".all")]
 
 
 def test_rubric_fragment_matches_the_registries():
-    assert set(RUBRIC) == set(IDS)
-    assert set(IDS) == {i for i in all_verdicts() if i.startswith("convergence.")}
+    runs = {i for i in all_scenarios() if i.startswith("convergence.")}
+    assert runs == {i for i in all_verdicts() if i.startswith("convergence.")}
+    assert runs <= set(RUBRIC)
+    assert set(IDS) <= set(all_scenarios()) and set(IDS) <= set(all_verdicts())
     for check in RUBRIC.values():
         assert check["kind"] == "convergence" and isinstance(check["seed"], int)
     assert len({c["seed"] for c in RUBRIC.values()}) == len(RUBRIC)
@@ -55,6 +60,28 @@ def test_stubs_fail_cleanly():
 
 
 # (4) broken parts (measured by bench/calibrate.py --broken) fail with a message naming the mistake.
+POLY_BROKEN = [m for m in _MODEL_SELECTION_MISTAKES
+               if m.id in ("train_with_bias", "train_lr_too_small", "train_no_step")]
+POLY_BROKEN = [Mistake("poly_" + m.id.removeprefix("train_"), m.module, m.function, m.source, m.expect)
+               for m in POLY_BROKEN]
+# the book's train (4.10), to be broken one way at a time below
+_HOUSE_LOOP = """
+    def train_house(net, train_features, train_labels, test_features, test_labels,
+                    num_epochs, learning_rate, weight_decay, batch_size):
+        train_ls, test_ls = [], []
+        dataset = torch.utils.data.TensorDataset(train_features, train_labels)
+        train_iter = torch.utils.data.DataLoader(dataset, batch_size, shuffle=True)
+        optimizer = torch.optim.Adam(net.parameters(), lr=learning_rate, weight_decay=weight_decay)
+        for _ in range(num_epochs):
+            for X, y in train_iter:
+                optimizer.zero_grad()
+                nn.MSELoss()(net(X), y).backward()
+                optimizer.step()
+            train_ls.append(log_rmse(net, train_features, train_labels))
+            if test_labels is not None:
+                test_ls.append(log_rmse(net, test_features, test_labels))
+        return train_ls, test_ls
+    """
 BROKEN = [
     (Mistake("ce_no_minus", "softmax_regression", "cross_entropy", """
         def cross_entropy(y_hat, y):
@@ -121,6 +148,16 @@ BROKEN = [
         def l2_penalty(w):
             return torch.mean(w ** 2) / 2
         """, "mean instead of the sum"), "convergence.weight_decay.l2_penalty"),
+    # the house-price training loop (bench/calibrate_house_prices.py measures both)
+    # the house-price training loop (bench/calibrate_house_prices.py measures both)
+    (Mistake("house_no_zero_grad", "regularization", "train_house",
+             _HOUSE_LOOP.replace("optimizer.zero_grad()\n" + " " * 16, ""), "zero_grad"),
+     "convergence.house_prices.train_house"),
+    (Mistake("house_decay_ignored", "regularization", "train_house",
+             _HOUSE_LOOP.replace(", weight_decay=weight_decay", ""), "weight_decay"),
+     "convergence.house_prices.train_house"),
+    # train_poly's third-order fit (bench/calibrate_train_poly.py --broken measures these)
+    *[(m, "train_poly.third_order") for m in POLY_BROKEN],
 ]
 
 

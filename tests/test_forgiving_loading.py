@@ -106,6 +106,7 @@ def broken_everywhere(tmp_path_factory):
     return sub, report, time.perf_counter() - start
 
 
+@pytest.mark.slow
 def test_functions_of_broken_modules_keep_their_marks_in_the_sandbox(broken_everywhere):
     _, report, _ = broken_everywhere
     marks = full_marks(report)
@@ -335,7 +336,7 @@ def test_a_clean_submission_loads_plainly_without_notes():
     try:
         assert student.load_notes == {} and student.unavailable == {} and not student.import_errors
         assert set(student.modules) == {"preliminaries", "linear_regression", "softmax_regression", "mlp",
-                                        "regularization", "optimizers"}
+                                        "regularization", "model_selection", "optimizers"}
     finally:
         unload_student_code(student)
 
@@ -353,6 +354,7 @@ def test_notes_from_a_worker_are_cleaned_and_printed_as_text():
     assert "[bold green]passed 124/124[/bold green]" in console.export_text()
 
 
+@pytest.mark.slow
 def test_a_worker_killed_while_loading_is_retried_by_definitions_only(tmp_path):
     """`os._exit` at import ends the worker before it is ready: the next worker loads definitions
     only, and the check that was waiting still counts."""

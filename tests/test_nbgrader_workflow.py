@@ -173,7 +173,7 @@ def _feedback_shows_the_mistake_and_not_the_hidden_tests(folder: Path, outputs: 
 
     assert words(mistake(MISTAKE).expect) in words(pages["softmax_regression.html"])
     trained = {row.notebook for row in graded_rows() if row.function is None}
-    assert trained == set(MODULES) - {"preliminaries", "optimizers"}   # no end-to-end checks there
+    assert trained == set(MODULES) - {"preliminaries", "model_selection", "optimizers"}   # no end-to-end checks there
     for name, page in pages.items():  # every chapter's end-to-end cell shows its curves
         assert ("data:image/png;base64," in page) == (name.removesuffix(".html") in trained), name
     for student in STUDENTS:
@@ -195,6 +195,7 @@ def _released_notebooks_hold_no_solutions_and_no_hidden_tests(folder: Path, outp
         assert "raise NotImplementedError()" in text
 
 
+@pytest.mark.slow
 def test_a_term_end_to_end(tmp_path):
     """init, build, release, fetch and submit, collect, autograde, feedback, export."""
     outputs = _build_term(tmp_path)
@@ -270,6 +271,7 @@ def _autograded(course: Path) -> nbformat.NotebookNode:
                          as_version=4)
 
 
+@pytest.mark.slow
 def test_edited_and_deleted_locked_cells_are_restored(tmp_path):
     def tinker(folder, nb, released):  # hides a bug by editing its locked test cell, deletes other cells
         _cell(nb, solution_id("l2_penalty")).source += \
@@ -292,6 +294,7 @@ def test_edited_and_deleted_locked_cells_are_restored(tmp_path):
     assert any("test_l1_loss was missing" in note for note in sam["notes"]), sam["notes"]
 
 
+@pytest.mark.slow
 def test_a_copied_answer_cell_keeps_the_students_answer_and_a_rerun_says_it_skips(tmp_path):
     """nbgrader keeps the last copy of a duplicated id: here the untouched stub pasted below."""
     def copy_cell(folder, nb, released):
@@ -312,6 +315,7 @@ def test_a_copied_answer_cell_keeps_the_students_answer_and_a_rerun_says_it_skip
     assert again.scores == sam["engine"] and gradebook_scores(course, "sam") == before
 
 
+@pytest.mark.slow
 def test_a_hanging_answer_costs_only_its_function(tmp_path):
     def loop_forever(folder, nb, released):
         _cell(nb, solution_id("huber_loss")).source = (
@@ -326,6 +330,7 @@ def test_a_hanging_answer_costs_only_its_function(tmp_path):
     assert "FAILED: timed out after" in said, said
 
 
+@pytest.mark.slow
 def test_a_broken_notebook_and_a_pasted_one_do_not_sink_the_submission(tmp_path):
     def paste_fresh(folder, nb, released):
         code = [c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
@@ -407,8 +412,9 @@ def test_answer_cells_are_complete_and_visible_tests_pass_only_when_solved(noteb
                 exec(compile(visible, f"<{grade_id}>", "exec"), dict(stub_namespace))
 
 
-@pytest.mark.parametrize("notebook", ["preliminaries", "linear_regression", "regularization", "optimizers"])
-def test_training_cells_train_with_the_answers_and_plot(notebook, monkeypatch):
+@pytest.mark.parametrize("notebook", ["preliminaries", "linear_regression", "regularization", "model_selection",
+                                      "optimizers"])
+def test_training_cells_train_with_the_answers_and_plot(notebook, monkeypatch, capsys):
     """The chapters that need no Fashion-MNIST download; the others run the same way."""
     import warnings
 
@@ -433,6 +439,20 @@ def test_training_cells_train_with_the_answers_and_plot(notebook, monkeypatch):
     if notebook == "optimizers":   # each optimizer brings the loss to the noise level (0.01^2 / 2)
         assert set(curves) == {"momentum", "RMSProp", "Adam"}
         assert all(values[-1] < min(1e-3, values[0]) for values in curves.values()), curves
+    if notebook == "regularization":   # K-fold prefers no decay on 200 examples of 8 features
+        printed = capsys.readouterr().out
+        assert namespace["folds"][0] < 0.1 < namespace["folds"][1], printed   # measured 0.030, 0.44
+        assert printed.splitlines()[-1] == "K-fold picks weight_decay=0", printed
+    if notebook == "model_selection":   # the book's three fits: right, underfitting, overfitting
+        printed = capsys.readouterr().out
+        fits = namespace["fits"]
+        assert [line.split(":")[0] for line in printed.splitlines()] == list(fits)
+        right, under, over = fits.values()
+        assert all(abs(w - t) < 0.3 for w, t in zip(right["weight"], [5.0, 1.2, -3.4, 5.6])), printed
+        assert len(right["weight"]) == 4 and len(under["weight"]) == 2 and len(over["weight"]) == 20
+        assert under["train loss"][-1] > 10 * right["train loss"][-1], printed   # a line cannot fit
+        assert over["test loss"][-1] > over["train loss"][-1], printed           # the gap opens
+        assert f"weight {right['weight']}" in printed
     plt.close("all")
 
 

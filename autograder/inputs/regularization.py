@@ -63,3 +63,74 @@ def kfold_cases(seed: int) -> list[tuple[int, int]]:
     k = int(torch.randint(2, 7, (), generator=g))
     i = int(torch.randint(0, k, (), generator=g))
     return [(5, 0), (5, 2), (5, 4), (3, 1), (4, 3), (k, i)]
+
+
+# ---------------------------------------------------------------- train_concise
+# Full-batch gradient descent on a small problem converges to the closed-form ridge solution, so
+# the verdict can say exactly where a correct train_concise ends up (from any initial parameters).
+CONCISE_N, CONCISE_D = 20, 3
+CONCISE_EPOCHS, CONCISE_LR = 200, 0.1
+CONCISE_WDS = (3.0, 0.5)
+CONCISE_BIAS = 5.0
+
+
+def concise_data(seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """X (20, 3) and y (20, 1), float32: y = X w + 5 + noise, the bias far from 0, so that a bias
+    that is decayed too (shrunk towards 0) shows."""
+    g = generator(seed, "concise.data")
+    X = torch.randn(CONCISE_N, CONCISE_D, generator=g)
+    w = torch.randn(CONCISE_D, 1, generator=g) * 2
+    y = X @ w + CONCISE_BIAS + 0.1 * torch.randn(CONCISE_N, 1, generator=g)
+    return X, y
+
+
+def ridge(X: torch.Tensor, y: torch.Tensor, wd_weight: float, wd_bias: float = 0.0) -> torch.Tensor:
+    """The minimiser [w; b] (float64) of mean((X w + b - y)^2) + wd_weight |w|^2 / 2
+    + wd_bias b^2 / 2: where full-batch SGD on nn.MSELoss (no 1/2) with those weight decays
+    converges. The MSE's gradient carries a factor 2, so the decay acts as wd / 2 on mean / 2."""
+    A = torch.cat([X.double(), torch.ones(X.shape[0], 1, dtype=torch.float64)], 1)
+    n = A.shape[0]
+    decay = torch.diag(torch.tensor([wd_weight] * X.shape[1] + [wd_bias], dtype=torch.float64))
+    return torch.linalg.solve(A.T @ A / n + decay / 2, A.T @ y.double() / n)
+
+
+# ---------------------------------------------------------------- log_rmse, train_house, k_fold
+HOUSE_TRAIN, HOUSE_TEST, HOUSE_D = 96, 48, 6
+HOUSE_EPOCHS, HOUSE_LR, HOUSE_BATCH = 30, 1.0, 16
+HOUSE_DECAY = 200.0
+
+
+def house_data(seed: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Prices in the tens (float32, (n, 1)), linear in 6 standardised features plus noise, as the
+    book's house prices are after its preprocessing: (train_X, train_y, test_X, test_y)."""
+    g = generator(seed, "house.data")
+    n = HOUSE_TRAIN + HOUSE_TEST
+    X = torch.randn(n, HOUSE_D, generator=g)
+    w = torch.randn(HOUSE_D, 1, generator=g)
+    y = (X @ w + 20 + 0.5 * torch.randn(n, 1, generator=g)).clamp(min=2.0)
+    return X[:HOUSE_TRAIN], y[:HOUSE_TRAIN], X[HOUSE_TRAIN:], y[HOUSE_TRAIN:]
+
+
+def log_rmse_case(seed: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(features (12, 2), weight (2, 1), labels (12, 1)), float32: the net is features @ weight;
+    three of its predictions are below 1 (two of them below 0), where the clamp matters; every
+    label is positive."""
+    g = generator(seed, "log_rmse")
+    features = torch.rand(12, 2, generator=g) * 4 + 1
+    weight = torch.tensor([[2.0], [1.5]])
+    features[:3, 0] = torch.tensor([-2.0, -1.2, -0.4])
+    features[:3, 1] = torch.tensor([0.5, 0.4, 0.8])
+    labels = ((features @ weight).abs() + 1) * (1 + 0.3 * torch.randn(12, 1, generator=g)).abs() + 0.5
+    return features, weight, labels
+
+
+def kfold_train_data(seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """X (23, 4) and y (23, 1), float32, each label distinct, for k_fold with a stand-in
+    train_house."""
+    g = generator(seed, "kfold.train")
+    X = torch.randn(23, 4, generator=g)
+    y = torch.rand(23, 1, generator=g) * 10 + 1
+    return X, y
+
+
+KFOLD_HYPER = (7, 0.25, 0.125, 8)   # num_epochs, learning_rate, weight_decay, batch_size

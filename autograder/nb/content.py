@@ -77,6 +77,20 @@ FORMULAS: dict[str, str] = {
                   r"\qquad d = \hat{y} - y",
     "get_k_fold_data": r"\text{fold } j = \text{rows } j\lfloor n/k \rfloor, \dots, "
                        r"(j+1)\lfloor n/k \rfloor - 1,\qquad j = 0, \dots, k-1",
+    "train_concise": r"\min_{\mathbf{w}, b}\ \frac{1}{n}\sum_i \left(\mathbf{x}_i^\top \mathbf{w} + b - y_i\right)^2"
+                     r" + \frac{\mathrm{wd}}{2}\|\mathbf{w}\|^2 \quad (\text{no decay on } b)",
+    "log_rmse": r"\sqrt{\frac{1}{n}\sum_{i=1}^n \left(\log \max(\hat{y}_i, 1) - \log y_i\right)^2}",
+    "get_net": r"\hat{y} = \mathbf{x}^\top \mathbf{w} + b",
+    "train_house": r"\text{Adam on } \frac{1}{|B|}\sum_{i \in B} (\hat{y}_i - y_i)^2"
+                   r" \text{ with weight decay; after each epoch record log\_rmse}",
+    "k_fold": r"\left(\frac{1}{k}\sum_{i=0}^{k-1} \mathrm{train}_i,\ "
+              r"\frac{1}{k}\sum_{i=0}^{k-1} \mathrm{valid}_i\right)",
+    "poly_features": r"\phi(x)_i = \frac{x^i}{i!},\qquad i = 0, \dots, d - 1",
+    "evaluate_loss": r"\bar{l} = \frac{\sum_{\text{batches}} \sum_{i \in \mathcal{B}} l^{(i)}}"
+                     r"{\sum_{\text{batches}} |\mathcal{B}|}",
+    "train_poly": r"\hat{y} = \sum_{i=0}^{d-1} w_i \frac{x^i}{i!},\qquad "
+                  r"y = 5 + 1.2x - 3.4\frac{x^2}{2!} + 5.6\frac{x^3}{3!} + \epsilon,\quad "
+                  r"\epsilon \sim \mathcal{N}(0, 0.1^2)",
     "sgd_momentum": r"\mathbf{v} \leftarrow \beta \mathbf{v} + \mathbf{g},\qquad "
                     r"\mathbf{w} \leftarrow \mathbf{w} - \eta \mathbf{v}",
     "rmsprop": r"\mathbf{s} \leftarrow \gamma \mathbf{s} + (1 - \gamma) \mathbf{g}^2,\qquad "
@@ -259,6 +273,51 @@ X_train, y_train, X_valid, y_valid = get_k_fold_data(5, 1, X, y)
 assert torch.equal(y_valid, torch.tensor([2.0, 3.0])), "fold i holds rows i*(n//k) to (i+1)*(n//k)-1"
 assert torch.equal(y_train, torch.tensor([0.0, 1.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0])), \\
     "the other folds, in order; the leftover row is unused"''',
+    "train_concise": '''\
+X = torch.tensor([[1.0], [2.0], [3.0], [4.0]])
+y = 2 * X + 5
+net = train_concise(1.0, [(X, y)], 1, num_epochs=500, lr=0.05)
+w, b = float(net[0].weight.detach()), float(net[0].bias.detach())
+assert w < 2 - 0.2, "weight decay shrinks the weight below the least-squares 2"
+assert abs(w * 2.5 + b - 10.0) < 0.05, "the bias is not decayed: the fit still passes through the means"''',
+    "log_rmse": '''\
+net = lambda X: X
+features = torch.tensor([[-3.0], [math.e], [math.e ** 2]])
+labels = torch.tensor([[1.0], [1.0], [1.0]])
+value = float(log_rmse(net, features, labels))
+assert abs(value - math.sqrt((0 + 1 + 4) / 3)) < 1e-5, "clamp to 1, then the RMSE of the logs"''',
+    "get_net": '''\
+net = get_net(4)
+assert net(torch.ones(3, 4)).shape == (3, 1), "one price per house"
+assert get_net(4) is not net, "a new net on every call"''',
+    "train_house": '''\
+torch.manual_seed(0)
+X = torch.randn(64, 3)
+y = X @ torch.tensor([[1.0], [2.0], [3.0]]) + 20
+train_ls, test_ls = train_house(get_net(3), X, y, None, None, 20, 1.0, 0, 16)
+assert len(train_ls) == 20 and test_ls == [], "one entry per epoch; no test data, no test errors"
+assert train_ls[-1] < train_ls[0] / 2, "Adam brings the log RMSE down"''',
+    "k_fold": '''\
+torch.manual_seed(0)
+X = torch.randn(50, 3)
+y = X @ torch.tensor([[1.0], [2.0], [3.0]]) + 20
+train_l, valid_l = k_fold(5, X, y, 20, 1.0, 0, 10)
+assert 0 < train_l < 0.2 and 0 < valid_l < 0.2, (train_l, valid_l)''',
+    "poly_features": '''\
+P = poly_features(torch.tensor([[2.0], [-1.0]]), 4)
+assert P.shape == (2, 4), "one row per example, one column per power"
+assert torch.allclose(P, torch.tensor([[1.0, 2.0, 2.0, 4 / 3], [1.0, -1.0, 0.5, -1 / 6]])), "column i is x^i / i!"
+assert poly_features(torch.ones(3, 1, dtype=torch.float64), 20).dtype == torch.float64, "keep the dtype of x"''',
+    "evaluate_loss": '''\
+batches = [(torch.tensor([[1.0], [2.0]]), torch.tensor([0.0, 0.0])), (torch.tensor([[4.0]]), torch.tensor([0.0]))]
+value = evaluate_loss(lambda X: X, batches, torch.nn.MSELoss(reduction="none"))
+assert abs(float(value) - 7.0) < 1e-6, "(1 + 4 + 16) / 3: the mean over all examples, not of the batch means"''',
+    "train_poly": '''\
+features = torch.tensor([[1.0, x, x ** 2 / 2] for x in (-1.0, -0.5, 0.0, 0.5, 1.0)])
+labels = features @ torch.tensor([1.0, 2.0, 0.0])
+net, train_ls, test_ls = train_poly(features, features, labels, labels, num_epochs=3)
+assert len(train_ls) == len(test_ls) == 3, "one train and one test loss per epoch"
+assert sum(p.numel() for p in net.parameters()) == 3, "nn.Linear(3, 1, bias=False): one weight per feature, no bias"''',
     "init_momentum_states": '''\
 v_w, v_b = init_momentum_states(3)
 assert v_w.shape == (3, 1) and v_b.shape == (1,), "shaped like the weight column and the bias"
@@ -346,7 +405,15 @@ TRAINING_INTRO: dict[str, str] = {
            "test accuracy in ten epochs.",
     "regularization": "Weight decay on the book's high-dimensional regression (section 3.7): with "
                       "20 training examples and 200 features, lambda = 0 overfits (the test loss "
-                      "stays high) and lambda = 3 generalises.",
+                      "stays high) and lambda = 3 generalises. Then 5-fold cross-validation (section "
+                      "4.10) picks the weight decay of the house-price model on synthetic prices: "
+                      "200 examples and 8 features leave nothing to overfit, so weight_decay = 1 "
+                      "only pulls the weights away from the fit and none wins.",
+    "model_selection": "Fit the book's polynomial (section 4.4) with your functions, 100 epochs each: "
+                       "the first 4 features (a third-order polynomial, the right model) recover "
+                       "the weights [5, 1.2, -3.4, 5.6]; the first 2 (a line) underfit, the train "
+                       "and test losses stay high; all 20 features on 100 examples start to "
+                       "overfit, the test loss ending above the train loss.",
     "optimizers": "Train the book's linear regression (1000 synthetic examples, minibatches of 10) "
                   "with each of your optimizers for five epochs, as the book's `train_ch11` does: "
                   "all three bring the loss down to the noise level.",
@@ -465,7 +532,39 @@ TRAINING: dict[str, str] = {
                 curves["train loss"].append(float(((train_X @ w + b - train_y) ** 2 / 2).mean()))
                 curves["test loss"].append(float(((test_X @ w + b - test_y) ** 2 / 2).mean()))
         plt.yscale("log")
-        plot_curves(curves, f"weight decay, lambda = {lambd}: |w| = {float(w.norm()):.3f}")''',
+        plot_curves(curves, f"weight decay, lambda = {lambd}: |w| = {float(w.norm()):.3f}")
+    # K-fold model selection on synthetic house prices (the book's Kaggle data needs a download)
+    torch.manual_seed(0)
+    X = torch.randn(200, 8)
+    y = X @ torch.randn(8, 1) + 20 + 0.5 * torch.randn(200, 1)
+    folds = {}
+    for weight_decay in (0, 1):
+        train_l, valid_l = k_fold(5, X, y, 20, 1.0, weight_decay, 32)
+        folds[weight_decay] = valid_l
+        print(f"5-fold, weight_decay={weight_decay}: train log rmse {train_l:.4f}, "
+              f"valid log rmse {valid_l:.4f}")
+    print(f"K-fold picks weight_decay={min(folds, key=folds.get)}")''',
+    "model_selection": _SKIP + '''\
+    import matplotlib.pyplot as plt
+
+    torch.manual_seed(1)
+    max_degree, n_train, n_test = 20, 100, 100
+    true_w = torch.zeros(max_degree)
+    true_w[:4] = torch.tensor([5.0, 1.2, -3.4, 5.6])
+    x = torch.normal(0, 1, (n_train + n_test, 1))
+    poly = poly_features(x, max_degree)
+    labels = poly @ true_w + torch.normal(0, 0.1, (n_train + n_test,))
+    fits = {}
+    for name, degree in (("third-order fit, 4 features", 4), ("underfitting, 2 features", 2),
+                         ("overfitting, 20 features", 20)):
+        net, train_ls, test_ls = train_poly(poly[:n_train, :degree], poly[n_train:, :degree],
+                                            labels[:n_train], labels[n_train:], num_epochs=100)
+        weight = [round(w, 2) for w in next(net.parameters()).detach().reshape(-1).tolist()]
+        curves = {"train loss": train_ls, "test loss": test_ls}
+        fits[name] = {"weight": weight, **curves}
+        print(f"{name}: train loss {train_ls[-1]:.4f}, test loss {test_ls[-1]:.4f}, weight {weight[:6]}")
+        plt.yscale("log")
+        plot_curves(curves, name)''',
     "optimizers": _SKIP + '''\
     import matplotlib.pyplot as plt
 

@@ -19,6 +19,7 @@ TITLES: dict[str, str] = {
     "linear_regression": "Linear regression from scratch",
     "softmax_regression": "Softmax regression from scratch",
     "mlp": "Multilayer perceptrons and dropout from scratch",
+    "model_selection": "Model selection, underfitting and overfitting: polynomial regression",
     "optimizers": "Optimisers from scratch: momentum, RMSProp and Adam",
     "regularization": "Weight decay, robust losses and K-fold cross-validation",
 }

@@ -147,3 +147,14 @@ def forbidden_calls(function: str):
             yield seen
     finally:
         torch.optim.Optimizer.__init__ = original_init
+
+
+def observe_parameters(net: Any) -> Any:
+    """The parameters of a returned ``nn.Module``, in order, as plain tensors (``{"params": [...]}``);
+    anything else observed as it is, for the verdict to name."""
+    if isinstance(net, torch.nn.Module):
+        try:
+            return {"params": [observe(p) for p in list(net.parameters())[:8]]}
+        except Exception:  # noqa: BLE001 - a student's Module may break in odd ways
+            return {"type": type(net).__name__, "repr": "a module whose parameters cannot be read"}
+    return observe(net)

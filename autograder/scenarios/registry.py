@@ -7,7 +7,8 @@ from typing import Any, Callable
 ScenarioFn = Callable[[Any, int], dict]
 SCENARIOS: dict[str, ScenarioFn] = {}
 _MODULES = ("preliminaries", "linear_regression", "softmax_regression", "mlp", "activations",
-            "regularization", "optimizers", "convergence")
+            "regularization", "house_prices", "model_selection", "optimizers",
+            "convergence")
 
 
 def scenario(check_id: str) -> Callable[[ScenarioFn], ScenarioFn]:

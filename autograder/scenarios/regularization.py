@@ -6,7 +6,7 @@ import torch
 from autograder.inputs import regularization as inputs
 from autograder.inputs import upstream
 from autograder.scenarios.gradients import upstream_gradients
-from autograder.scenarios.observe import observe
+from autograder.scenarios.observe import observe, observe_parameters
 from autograder.scenarios.registry import scenario
 
 
@@ -75,3 +75,15 @@ def get_k_fold_data_folds(student, seed):
         out = student.get_k_fold_data(k, i, X_arg, y_arg)
         cases.append({"out": observe(out), "X_after": observe(X_arg), "y_after": observe(y_arg)})
     return {"cases": cases}
+
+
+@scenario("train_concise.decay")
+def train_concise_decay(student, seed):
+    X, y = inputs.concise_data(seed)
+    runs = []
+    for run, wd in enumerate(inputs.CONCISE_WDS):
+        torch.manual_seed(seed * 7919 + run)   # the N(0, 1) initialisation; the end point is the same
+        net = student.train_concise(wd, [(X.clone(), y.clone())], inputs.CONCISE_D,
+                                    inputs.CONCISE_EPOCHS, inputs.CONCISE_LR)
+        runs.append({"wd": wd, "net": observe_parameters(net)})
+    return {"runs": runs}

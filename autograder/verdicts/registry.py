@@ -7,7 +7,8 @@ from typing import Any, Callable
 VerdictFn = Callable[[dict, int], None]
 VERDICTS: dict[str, VerdictFn] = {}
 _MODULES = ("preliminaries", "preliminaries_linalg", "preliminaries_calculus", "linear_regression",
-            "softmax_regression", "mlp", "activations", "initialization", "regularization", "optimizers", "convergence")
+            "softmax_regression", "mlp", "activations", "initialization", "regularization", "house_prices", "model_selection",
+            "optimizers", "convergence")
 
 
 class Fail(AssertionError):

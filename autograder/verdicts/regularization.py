@@ -250,3 +250,68 @@ def get_k_fold_data_folds(obs, seed):
             raise Fail(f"{call} returned the training folds out of order ({show(train)}): "
                        "concatenate the other folds in order, fold 0 first")
         raise Fail(f"{call} returned training rows {show(train)}, expected {show(expected_train)}")
+
+
+# ================================================================ train_concise
+
+def linear_parameters(net, d: int, who: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """The weight (d,) and bias (1,) of an observed ``nn.Linear(d, 1)`` net (float64), or Fail."""
+    params = net.get("params") if isinstance(net, dict) else None
+    if params is None:
+        raise Fail(f"{who} returned {type_name(net)}, expected the trained net "
+                   f"(nn.Sequential(nn.Linear({d}, 1)))")
+    if not isinstance(params, list) or not all(isinstance(p, torch.Tensor) for p in params):
+        raise Fail(f"{who}: the net's parameters could not be read back")
+    shapes = [tuple(p.shape) for p in params]
+    if len(params) != 2 or sorted(p.numel() for p in params) != sorted([d, 1]):
+        raise Fail(f"{who}'s net has parameters of shapes {shapes}, expected a weight (1, {d}) and "
+                   f"a bias (1,): one nn.Linear({d}, 1)")
+    weight, bias = sorted(params, key=lambda p: -p.numel()) if d != 1 else params
+    return weight.detach().double().reshape(-1), bias.detach().double().reshape(-1)
+
+
+def _near(theta: torch.Tensor, target: torch.Tensor) -> bool:
+    return bool(torch.isfinite(theta).all()) and \
+        bool(((theta - target).abs() <= 2e-3 + 2e-3 * target.abs()).all())
+
+
+@verdict("train_concise.decay")
+def train_concise_decay(obs, seed):
+    X, y = inputs.concise_data(seed)
+    runs = obs.get("runs")
+    if not isinstance(runs, list) or len(runs) != len(inputs.CONCISE_WDS):
+        raise Fail("train_concise: the trained nets could not be read back")
+    n, d = X.shape
+    for wd, run in zip(inputs.CONCISE_WDS, runs):
+        call = (f"train_concise({wd:g}, train_iter, {d}, num_epochs={inputs.CONCISE_EPOCHS}, "
+                f"lr={inputs.CONCISE_LR:g}) on {n} examples given as one batch (full-batch descent, "
+                "so training ends at the regularised optimum)")
+        w, b = linear_parameters(run.get("net") if isinstance(run, dict) else None, d, "train_concise")
+        theta = torch.cat([w, b])
+        target = inputs.ridge(X, y, wd).reshape(-1)
+        if _near(theta, target):
+            continue
+        got = f"w = {show(w)}, b = {show(b)}"
+        want = f"w = {show(target[:d])}, b = {show(target[d:])}"
+        if not bool(torch.isfinite(theta).all()) or theta.abs().max() > 1e3:
+            raise Fail(f"{call}: the parameters blew up ({got}). Average the batch's losses before "
+                       "backward (l.mean().backward(): with an optimizer, l.sum() steps batch-size "
+                       "times too far), and zero the gradients before each backward")
+        known = (
+            (inputs.ridge(X, y, wd, wd), "the bias was decayed too: give weight_decay to the "
+             "weight's parameter group only ({'params': net[0].weight, 'weight_decay': wd}, "
+             "{'params': net[0].bias}); SGD(net.parameters(), weight_decay=wd) shrinks the bias "
+             f"towards 0 as well (here to b = {show(inputs.ridge(X, y, wd, wd).reshape(-1)[d:])})"),
+            (inputs.ridge(X, y, 0.0), "there is no weight decay at all: the weights are the "
+             "unregularised least-squares fit. Pass weight_decay=wd in the weight's parameter group"),
+            (inputs.ridge(X, y, wd / n), "the decay is batch-size times too weak: l.sum().backward() "
+             "with an optimizer makes the loss's gradient n times larger than the decay's. Use "
+             "l.mean().backward()"),
+            (inputs.ridge(X, y, 2 * wd), "the weights are decayed twice as strongly as wd asks "
+             "(weight_decay=wd and an l2_penalty added to the loss, or 2 * wd)"),
+        )
+        for wrong, hint in known:
+            if _near(theta, wrong.reshape(-1)):
+                raise Fail(f"{call}: {hint}. Got {got}, expected {want}")
+        raise Fail(f"{call} ended at {got}, expected {want}: minimise the mean MSE of each batch "
+                   "with torch.optim.SGD at lr, weight_decay=wd on the weight only, for every epoch")

@@ -12,7 +12,7 @@ import textwrap
 from dataclasses import dataclass
 
 CATALOGUE_MODULES = ("preliminaries", "linear_regression", "softmax_regression", "mlp", "activations",
-                     "regularization", "optimizers")
+                     "regularization", "model_selection", "optimizers")
 
 
 @dataclass(frozen=True)

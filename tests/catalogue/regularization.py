@@ -103,6 +103,239 @@ MISTAKES = [
             lo, hi = i * fold_size, (i + 1) * fold_size
             return X[:k * fold_size], y[:k * fold_size], X[lo:hi], y[lo:hi]
         ''', expect="validation rows into the training set"),
+    # ---- train_concise (d2l 4.5)
+    Mistake("concise_decays_bias", M, "train_concise", '''
+        def train_concise(wd, train_iter, num_inputs, num_epochs=100, lr=0.003):
+            net = nn.Sequential(nn.Linear(num_inputs, 1))
+            for param in net.parameters():
+                param.data.normal_()
+            loss = nn.MSELoss(reduction='none')
+            trainer = torch.optim.SGD(net.parameters(), lr=lr, weight_decay=wd)
+            for epoch in range(num_epochs):
+                for X, y in train_iter:
+                    trainer.zero_grad()
+                    loss(net(X), y).mean().backward()
+                    trainer.step()
+            return net
+        ''', expect="the bias was decayed too"),
+    Mistake("concise_no_decay", M, "train_concise", '''
+        def train_concise(wd, train_iter, num_inputs, num_epochs=100, lr=0.003):
+            net = nn.Sequential(nn.Linear(num_inputs, 1))
+            for param in net.parameters():
+                param.data.normal_()
+            loss = nn.MSELoss(reduction='none')
+            trainer = torch.optim.SGD([{"params": net[0].weight}, {"params": net[0].bias}], lr=lr)
+            for epoch in range(num_epochs):
+                for X, y in train_iter:
+                    trainer.zero_grad()
+                    loss(net(X), y).mean().backward()
+                    trainer.step()
+            return net
+        ''', expect="no weight decay at all"),
+    Mistake("concise_sum_backward", M, "train_concise", '''
+        def train_concise(wd, train_iter, num_inputs, num_epochs=100, lr=0.003):
+            net = nn.Sequential(nn.Linear(num_inputs, 1))
+            for param in net.parameters():
+                param.data.normal_()
+            loss = nn.MSELoss(reduction='none')
+            trainer = torch.optim.SGD([{"params": net[0].weight, "weight_decay": wd},
+                                       {"params": net[0].bias}], lr=lr)
+            for epoch in range(num_epochs):
+                for X, y in train_iter:
+                    trainer.zero_grad()
+                    l = loss(net(X), y)
+                    l.sum().backward()
+                    trainer.step()
+            return net
+        ''', expect="l.mean().backward()"),
+    Mistake("concise_penalty_and_decay", M, "train_concise", '''
+        def train_concise(wd, train_iter, num_inputs, num_epochs=100, lr=0.003):
+            net = nn.Sequential(nn.Linear(num_inputs, 1))
+            for param in net.parameters():
+                param.data.normal_()
+            loss = nn.MSELoss(reduction='none')
+            trainer = torch.optim.SGD([{"params": net[0].weight, "weight_decay": wd},
+                                       {"params": net[0].bias}], lr=lr)
+            for epoch in range(num_epochs):
+                for X, y in train_iter:
+                    trainer.zero_grad()
+                    l = loss(net(X), y) + wd * torch.sum(net[0].weight ** 2) / 2
+                    l.mean().backward()
+                    trainer.step()
+            return net
+        ''', expect="twice as strongly"),
+    # ---- log_rmse (d2l 4.10)
+    Mistake("log_rmse_no_clamp", M, "log_rmse", '''
+        def log_rmse(net, features, labels):
+            rmse = torch.sqrt(nn.MSELoss()(torch.log(net(features)), torch.log(labels)))
+            return rmse.item()
+        ''', expect="Clamp the predictions"),
+    Mistake("log_rmse_no_sqrt", M, "log_rmse", '''
+        def log_rmse(net, features, labels):
+            clipped_preds = torch.clamp(net(features), 1, float('inf'))
+            return nn.MSELoss()(torch.log(clipped_preds), torch.log(labels)).item()
+        ''', expect="take its square root"),
+    Mistake("log_rmse_labels_not_logged", M, "log_rmse", '''
+        def log_rmse(net, features, labels):
+            clipped_preds = torch.clamp(net(features), 1, float('inf'))
+            rmse = torch.sqrt(nn.MSELoss()(torch.log(clipped_preds), labels))
+            return rmse.item()
+        ''', expect="the labels need their log too"),
+    Mistake("log_rmse_of_prices", M, "log_rmse", '''
+        def log_rmse(net, features, labels):
+            clipped_preds = torch.clamp(net(features), 1, float('inf'))
+            return torch.sqrt(((clipped_preds - labels) ** 2).mean()).item()
+        ''', expect="RMSE of the prices themselves"),
+    # ---- get_net
+    Mistake("get_net_no_bias", M, "get_net", '''
+        def get_net(in_features):
+            return nn.Sequential(nn.Linear(in_features, 1, bias=False))
+        ''', expect="and a bias (1,)"),
+    Mistake("get_net_one_for_all", M, "get_net", '''
+        _nets = {}
+
+        def get_net(in_features):
+            if in_features not in _nets:
+                _nets[in_features] = nn.Sequential(nn.Linear(in_features, 1))
+            return _nets[in_features]
+        ''', expect="returned the same net twice"),
+    Mistake("get_net_ten_outputs", M, "get_net", '''
+        def get_net(in_features):
+            return nn.Sequential(nn.Flatten(), nn.Linear(in_features, 10))
+        ''', expect="one nn.Linear"),
+    # ---- train_house (the book's train)
+    Mistake("train_house_measures_before_training", M, "train_house", '''
+        def train_house(net, train_features, train_labels, test_features, test_labels,
+                        num_epochs, learning_rate, weight_decay, batch_size):
+            train_ls, test_ls = [], []
+            loss = nn.MSELoss()
+            train_iter = torch.utils.data.DataLoader(
+                torch.utils.data.TensorDataset(train_features, train_labels), batch_size, shuffle=True)
+            optimizer = torch.optim.Adam(net.parameters(), lr=learning_rate, weight_decay=weight_decay)
+            for epoch in range(num_epochs):
+                train_ls.append(log_rmse(net, train_features, train_labels))
+                if test_labels is not None:
+                    test_ls.append(log_rmse(net, test_features, test_labels))
+                for X, y in train_iter:
+                    optimizer.zero_grad()
+                    loss(net(X), y).backward()
+                    optimizer.step()
+            return train_ls, test_ls
+        ''', expect="is not the log RMSE of the net it returns"),
+    Mistake("train_house_no_step", M, "train_house", '''
+        def train_house(net, train_features, train_labels, test_features, test_labels,
+                        num_epochs, learning_rate, weight_decay, batch_size):
+            train_ls, test_ls = [], []
+            loss = nn.MSELoss()
+            train_iter = torch.utils.data.DataLoader(
+                torch.utils.data.TensorDataset(train_features, train_labels), batch_size, shuffle=True)
+            optimizer = torch.optim.Adam(net.parameters(), lr=learning_rate, weight_decay=weight_decay)
+            for epoch in range(num_epochs):
+                for X, y in train_iter:
+                    optimizer.zero_grad()
+                    loss(net(X), y).backward()
+                train_ls.append(log_rmse(net, train_features, train_labels))
+                if test_labels is not None:
+                    test_ls.append(log_rmse(net, test_features, test_labels))
+            return train_ls, test_ls
+        ''', expect="left the net's parameters as they were"),
+    Mistake("train_house_batch_losses", M, "train_house", '''
+        def train_house(net, train_features, train_labels, test_features, test_labels,
+                        num_epochs, learning_rate, weight_decay, batch_size):
+            train_ls, test_ls = [], []
+            loss = nn.MSELoss()
+            train_iter = torch.utils.data.DataLoader(
+                torch.utils.data.TensorDataset(train_features, train_labels), batch_size, shuffle=True)
+            optimizer = torch.optim.Adam(net.parameters(), lr=learning_rate, weight_decay=weight_decay)
+            for epoch in range(num_epochs):
+                for X, y in train_iter:
+                    optimizer.zero_grad()
+                    l = loss(net(X), y)
+                    l.backward()
+                    optimizer.step()
+                train_ls.append(l.item())
+                if test_labels is not None:
+                    test_ls.append(log_rmse(net, test_features, test_labels))
+            return train_ls, test_ls
+        ''', expect="is not the log RMSE of the net it returns"),
+    Mistake("train_house_test_none_not_handled", M, "train_house", '''
+        def train_house(net, train_features, train_labels, test_features, test_labels,
+                        num_epochs, learning_rate, weight_decay, batch_size):
+            train_ls, test_ls = [], []
+            loss = nn.MSELoss()
+            train_iter = torch.utils.data.DataLoader(
+                torch.utils.data.TensorDataset(train_features, train_labels), batch_size, shuffle=True)
+            optimizer = torch.optim.Adam(net.parameters(), lr=learning_rate, weight_decay=weight_decay)
+            for epoch in range(num_epochs):
+                for X, y in train_iter:
+                    optimizer.zero_grad()
+                    loss(net(X), y).backward()
+                    optimizer.step()
+                train_ls.append(log_rmse(net, train_features, train_labels))
+                test_ls.append(log_rmse(net, test_features, test_labels))
+            return train_ls, test_ls
+        ''', expect="NoneType"),
+    # ---- k_fold
+    Mistake("k_fold_sums", M, "k_fold", '''
+        def k_fold(k, X_train, y_train, num_epochs, learning_rate, weight_decay, batch_size):
+            train_l_sum, valid_l_sum = 0, 0
+            for i in range(k):
+                data = get_k_fold_data(k, i, X_train, y_train)
+                net = get_net(X_train.shape[1])
+                train_ls, valid_ls = train_house(net, *data, num_epochs, learning_rate,
+                                                 weight_decay, batch_size)
+                train_l_sum += train_ls[-1]
+                valid_l_sum += valid_ls[-1]
+            return train_l_sum, valid_l_sum
+        ''', expect="divide them by k"),
+    Mistake("k_fold_first_epoch", M, "k_fold", '''
+        def k_fold(k, X_train, y_train, num_epochs, learning_rate, weight_decay, batch_size):
+            train_l_sum, valid_l_sum = 0, 0
+            for i in range(k):
+                data = get_k_fold_data(k, i, X_train, y_train)
+                net = get_net(X_train.shape[1])
+                train_ls, valid_ls = train_house(net, *data, num_epochs, learning_rate,
+                                                 weight_decay, batch_size)
+                train_l_sum += train_ls[0]
+                valid_l_sum += valid_ls[0]
+            return train_l_sum / k, valid_l_sum / k
+        ''', expect="train_ls[-1]"),
+    Mistake("k_fold_always_fold_zero", M, "k_fold", '''
+        def k_fold(k, X_train, y_train, num_epochs, learning_rate, weight_decay, batch_size):
+            train_l_sum, valid_l_sum = 0, 0
+            for i in range(k):
+                data = get_k_fold_data(k, 0, X_train, y_train)
+                net = get_net(X_train.shape[1])
+                train_ls, valid_ls = train_house(net, *data, num_epochs, learning_rate,
+                                                 weight_decay, batch_size)
+                train_l_sum += train_ls[-1]
+                valid_l_sum += valid_ls[-1]
+            return train_l_sum / k, valid_l_sum / k
+        ''', expect="validated on the same fold"),
+    Mistake("k_fold_one_net", M, "k_fold", '''
+        def k_fold(k, X_train, y_train, num_epochs, learning_rate, weight_decay, batch_size):
+            train_l_sum, valid_l_sum = 0, 0
+            net = get_net(X_train.shape[1])
+            for i in range(k):
+                data = get_k_fold_data(k, i, X_train, y_train)
+                train_ls, valid_ls = train_house(net, *data, num_epochs, learning_rate,
+                                                 weight_decay, batch_size)
+                train_l_sum += train_ls[-1]
+                valid_l_sum += valid_ls[-1]
+            return train_l_sum / k, valid_l_sum / k
+        ''', expect="make a fresh"),
+    Mistake("k_fold_hyperparameters_swapped", M, "k_fold", '''
+        def k_fold(k, X_train, y_train, num_epochs, learning_rate, weight_decay, batch_size):
+            train_l_sum, valid_l_sum = 0, 0
+            for i in range(k):
+                X_tr, y_tr, X_va, y_va = get_k_fold_data(k, i, X_train, y_train)
+                net = get_net(X_train.shape[1])
+                train_ls, valid_ls = train_house(net, X_tr, y_tr, X_va, y_va, num_epochs,
+                                                 weight_decay, learning_rate, batch_size)
+                train_l_sum += train_ls[-1]
+                valid_l_sum += valid_ls[-1]
+            return train_l_sum / k, valid_l_sum / k
+        ''', expect="in train_house's order"),
 ]
 
 VARIANTS = [
@@ -146,5 +379,83 @@ VARIANTS = [
             valid = folds[i]
             train = torch.cat([f for j, f in enumerate(folds) if j != i])
             return X[train], y[train], X[valid], y[valid]
+        '''),
+    # ---- train_concise, log_rmse, get_net, train_house, k_fold
+    Variant("concise_named_groups", M, "train_concise", '''
+        def train_concise(wd, train_iter, num_inputs, num_epochs=100, lr=0.003):
+            net = nn.Linear(num_inputs, 1)
+            for param in net.parameters():
+                nn.init.normal_(param)
+            decay = [p for name, p in net.named_parameters() if name.endswith("weight")]
+            rest = [p for name, p in net.named_parameters() if not name.endswith("weight")]
+            trainer = torch.optim.SGD([{"params": decay, "weight_decay": wd}, {"params": rest}], lr=lr)
+            mse = nn.MSELoss()
+            for epoch in range(num_epochs):
+                for X, y in train_iter:
+                    trainer.zero_grad()
+                    mse(net(X), y).backward()
+                    trainer.step()
+            return net
+        '''),
+    Variant("log_rmse_book", M, "log_rmse", '''
+        loss = nn.MSELoss()
+
+        def log_rmse(net, features, labels):
+            # the book's: clamp to 1 so that taking the log is stable
+            clipped_preds = torch.clamp(net(features), 1, float('inf'))
+            rmse = torch.sqrt(loss(torch.log(clipped_preds), torch.log(labels)))
+            return rmse.item()
+        '''),
+    Variant("log_rmse_log_ratio_tensor", M, "log_rmse", '''
+        def log_rmse(net, features, labels):
+            preds = net(features).detach().clamp(min=1)
+            return torch.log(preds / labels).pow(2).mean().sqrt()
+        '''),
+    Variant("get_net_plain_linear", M, "get_net", '''
+        def get_net(in_features):
+            return nn.Linear(in_features, 1)
+        '''),
+    Variant("train_house_book", M, "train_house", '''
+        from d2l import torch as d2l
+
+        loss = nn.MSELoss()
+
+        def train_house(net, train_features, train_labels, test_features, test_labels,
+                        num_epochs, learning_rate, weight_decay, batch_size):
+            train_ls, test_ls = [], []
+            train_iter = d2l.load_array((train_features, train_labels), batch_size)
+            # 这里使用的是Adam优化算法
+            optimizer = torch.optim.Adam(net.parameters(), lr = learning_rate,
+                                         weight_decay = weight_decay)
+            for epoch in range(num_epochs):
+                for X, y in train_iter:
+                    optimizer.zero_grad()
+                    l = loss(net(X), y)
+                    l.backward()
+                    optimizer.step()
+                train_ls.append(log_rmse(net, train_features, train_labels))
+                if test_labels is not None:
+                    test_ls.append(log_rmse(net, test_features, test_labels))
+            return train_ls, test_ls
+        '''),
+    Variant("k_fold_book_prints", M, "k_fold", '''
+        from d2l import torch as d2l
+
+        def k_fold(k, X_train, y_train, num_epochs, learning_rate, weight_decay, batch_size):
+            train_l_sum, valid_l_sum = 0, 0
+            for i in range(k):
+                data = get_k_fold_data(k, i, X_train, y_train)
+                net = get_net(X_train.shape[1])
+                train_ls, valid_ls = train_house(net, *data, num_epochs, learning_rate,
+                                                 weight_decay, batch_size)
+                train_l_sum += train_ls[-1]
+                valid_l_sum += valid_ls[-1]
+                if i == 0:
+                    d2l.plot(list(range(1, num_epochs + 1)), [train_ls, valid_ls],
+                             xlabel='epoch', ylabel='rmse', xlim=[1, num_epochs],
+                             legend=['train', 'valid'], yscale='log')
+                print(f'折{i + 1}，训练log rmse{float(train_ls[-1]):f}, '
+                      f'验证log rmse{float(valid_ls[-1]):f}')
+            return train_l_sum / k, valid_l_sum / k
         '''),
 ]
