@@ -34,6 +34,7 @@ def test_rubric_fragment_matches_the_registries():
     assert set(CHECKS) <= set(all_verdicts())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("check_id", sorted(CHECKS))
 def test_reference_passes_on_many_seeds(check_id):
     seeds = range(SEEDS[CHECKS[check_id]["kind"]])

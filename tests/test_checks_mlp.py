@@ -40,6 +40,7 @@ def test_rubric_matches_registries_and_catalogue():
     assert len(MISTAKES) >= 8 and len(VARIANTS) >= 4
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("function", FUNCTIONS)
 def test_reference_passes_on_many_seeds(function):
     ids = ids_of(function)

@@ -125,6 +125,7 @@ def assert_contained(report: GradeReport, fault: Fault, expect: tuple[str, ...])
         assert "Traceback" not in result.message
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.id for f in FAULTS])
 def test_a_fault_costs_only_its_own_function(fault, tmp_path):
     marker = "d2lf" + uuid.uuid4().hex[:10]
@@ -164,6 +165,7 @@ def softmax(X):
 """
 
 
+@pytest.mark.slow
 def test_a_hang_on_one_input_costs_that_check_and_the_function_s_later_ones(tmp_path):
     """The checks before the hang keep their points; the hanging check times out at its own
     limit; the function's later checks (and the training runs that use it) fail at once with that

@@ -55,6 +55,7 @@ def test_discovery_of_folders_and_the_nbgrader_layout(tmp_path):
     assert entries[3].slug == "cal__ps1"
 
 
+@pytest.mark.slow
 def test_grade_all_writes_grades_and_reuses_unchanged_results(tmp_path):
     klass, out = make_class(tmp_path / "class"), tmp_path / "out"
     first = cli("grade-all", str(klass), "--out", str(out), "--jobs", "2", "--only", "relu",
@@ -99,6 +100,7 @@ def _canvas_csv_matches_the_grades(out, grades, total) -> None:
     assert by_login == {"ada": grades["ada"]["total"], "bo": grades["bo"]["total"], "cy": ""}
 
 
+@pytest.mark.slow
 def test_a_run_killed_halfway_keeps_what_it_finished(tmp_path):
     klass, out = tmp_path / "class", tmp_path / "out"
     for name in ("s1", "s2", "s3"):

@@ -15,6 +15,7 @@ def run_cli(*args, cwd=REPO):
                           capture_output=True, text=True, timeout=600)
 
 
+@pytest.mark.slow
 def test_reference_solutions_score_full_marks_through_the_cli(tmp_path):
     out = tmp_path / "results.json"
     proc = run_cli("grade", str(SOLUTIONS), "--json", str(out), "--seed", "11")
@@ -28,6 +29,7 @@ def test_reference_solutions_score_full_marks_through_the_cli(tmp_path):
     assert "Traceback" not in proc.stdout + proc.stderr
 
 
+@pytest.mark.slow
 def test_reference_solutions_score_full_marks_on_another_seed():
     report = grade_submission(SOLUTIONS, seed=987654)
     assert [r.spec.id for r in report.results if not r.passed] == []

@@ -32,6 +32,7 @@ def repo(tmp_path_factory):
     return root
 
 
+@pytest.mark.slow
 def test_a_local_git_repository_is_graded_at_the_ref_asked_for(repo):
     at_tag = grade_submission(repo, ref="v1", seed=1, functions={"relu"})
     at_head = grade_submission(repo, ref="HEAD", seed=1, functions={"relu"})

@@ -1,0 +1,11 @@
+"""Suite-wide ordering: the slow tests (marked ``slow``) run first, so that pytest-xdist spreads
+them over its workers at the start and the many short tests fill in the gaps at the end, instead
+of one worker finishing a long test alone while the other sits idle."""
+from __future__ import annotations
+
+import pytest
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # a stable sort: within each group, the collection order (and so each module's fixtures) stays
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
