@@ -45,7 +45,7 @@ demo: install
 	$(VENV)/bin/autograder grade . --seed 1 --json demo-out/stubs.json
 
 test: install
-	$(PY) -m pytest -n $(JOBS) -q --durations=25 tests
+	$(PY) -m pytest -n $(JOBS) --maxschedchunk=1 -q --durations=25 tests
 
 # Speed and memory of grading (issue 3's figures), and the nbgrader path against plain nbgrader
 # (issue 10's); calibrate re-measures the convergence pass marks.

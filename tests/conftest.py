@@ -1,6 +1,8 @@
-"""Suite-wide ordering: the slow tests (marked ``slow``) run first, so that pytest-xdist spreads
-them over its workers at the start and the many short tests fill in the gaps at the end, instead
-of one worker finishing a long test alone while the other sits idle."""
+"""Suite-wide ordering: the slow tests (marked ``slow``) run first. `make test` hands tests to
+the xdist workers one at a time (``--maxschedchunk=1``; by default each worker is first given a
+contiguous quarter of its share, which put every slow test on one worker), so the slow tests are
+spread over both workers at the start and the many short ones fill in the gaps at the end,
+instead of one worker finishing a long test alone while the other sits idle."""
 from __future__ import annotations
 
 import pytest

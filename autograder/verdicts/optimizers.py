@@ -213,8 +213,9 @@ def _same(got: list, expected: list) -> bool:
         for (gw, gb), (ew, eb) in zip(got, expected))
 
 
-def _setup(optimizer: str, case) -> str:
-    g_w, g_b = case.grads[0]
+def _setup(case) -> str:
+    """The inputs of the first step, for a message about a wrong step."""
+    g_b = case.grads[0][1]
     return (f"hyperparams = {case.hyperparams}, b = {show(case.b0)} with b.grad = {show(g_b)} "
             f"on the first step")
 
@@ -246,7 +247,7 @@ def _read_steps(obs, optimizer: str, case) -> list[tuple[torch.Tensor, torch.Ten
     if len(got) != inputs.STEPS:
         raise Fail(f"{optimizer}: the results could not be read back")
     if first_unmoved:
-        raise Fail(f"{optimizer} left the parameters unchanged ({_setup(optimizer, case)}): "
+        raise Fail(f"{optimizer} left the parameters unchanged ({_setup(case)}): "
                    "`p = p - ...` only rebinds a local name; update in place, `p[:] -= ...` or "
                    "`p -= ...` inside `with torch.no_grad():`, and zero p.grad only after using it")
     if any(not bool(torch.isfinite(w).all() and torch.isfinite(b).all()) for w, b in got):
@@ -286,8 +287,9 @@ def _judge_steps(obs, seed, optimizer: str) -> None:
         raise Fail(f"{optimizer}: the results could not be read back")
     case = inputs.step_case(seed, optimizer)
     got = _read_steps(obs, optimizer, case)
-    if optimizer == "adam":
-        for expected, message in _wrong(optimizer, case)[2:]:
+    wrong = _wrong(optimizer, case)
+    if optimizer == "adam":   # its t mistakes before t itself: their message says more
+        for expected, message in wrong[2:]:
             if _same(got, expected):
                 raise Fail(message)
         _judge_t(obs, case)
@@ -297,7 +299,7 @@ def _judge_steps(obs, seed, optimizer: str) -> None:
             raise Fail(f"after {optimizer} the parameters no longer require grad: update them "
                        "in place under torch.no_grad() so they stay trainable leaves")
         return
-    for expected, message in _wrong(optimizer, case):
+    for expected, message in wrong:
         if _same(got, expected):
             raise Fail(message)
     reference = correct[0]
@@ -307,7 +309,7 @@ def _judge_steps(obs, seed, optimizer: str) -> None:
             hint = (" — a state updated wrongly or not in place shows from the second step on"
                     if k else "")
             raise Fail(f"{optimizer} went wrong on {which}: b became {show(gb)}, expected "
-                       f"{show(eb)} (torch.optim on the same gradients; {_setup(optimizer, case)})"
+                       f"{show(eb)} (torch.optim on the same gradients; {_setup(case)})"
                        f"{hint}")
 
 

@@ -6,8 +6,9 @@ from typing import Any, Callable
 
 VerdictFn = Callable[[dict, int], None]
 VERDICTS: dict[str, VerdictFn] = {}
-_MODULES = ("preliminaries", "preliminaries_linalg", "preliminaries_calculus", "linear_regression",
-            "softmax_regression", "mlp", "activations", "initialization", "regularization", "house_prices", "model_selection",
+_MODULES = ("preliminaries", "preliminaries_linalg", "preliminaries_calculus",
+            "linear_regression", "linear_data", "softmax_regression", "mlp", "dropout",
+            "activations", "initialization", "regularization", "house_prices", "model_selection",
             "optimizers", "convergence")
 
 
