@@ -10,7 +10,8 @@ MODULES: dict[str, tuple[str, ...]] = {
         "synthetic_data", "data_iter", "linreg", "squared_loss", "sgd", "load_array"),
     "softmax_regression": (
         "softmax", "cross_entropy", "accuracy", "Accumulator", "evaluate_accuracy",
-        "train_epoch_ch3", "get_fashion_mnist_labels", "load_data_fashion_mnist"),
+        "train_epoch_ch3", "get_fashion_mnist_labels", "load_data_fashion_mnist", "train_ch3",
+        "predict_ch3", "init_weights", "concise_softmax_net"),
     "mlp": (
         "relu", "init_mlp_params", "mlp", "dropout_layer", "init_dropout_mlp_params", "dropout_mlp",
         "sigmoid", "sigmoid_grad", "tanh", "tanh_grad", "xavier_init"),
@@ -59,8 +60,12 @@ SIGNATURES: dict[str, str] = {
     "Accumulator.__getitem__": "(self, idx)",
     "evaluate_accuracy": "(net, data_iter)",
     "train_epoch_ch3": "(net, train_iter, loss, updater)",
+    "train_ch3": "(net, train_iter, test_iter, loss, num_epochs, updater)",
     "get_fashion_mnist_labels": "(labels)",
+    "predict_ch3": "(net, test_iter, n=6)",
     "load_data_fashion_mnist": "(batch_size, resize=None)",
+    "init_weights": "(m)",
+    "concise_softmax_net": "()",
     "relu": "(X)",
     "init_mlp_params": "(num_inputs, num_hiddens, num_outputs)",
     "mlp": "(X, params)",

@@ -1,10 +1,12 @@
-"""Softmax regression from scratch on Fashion-MNIST (d2l.ai, sections 4.1-4.4).
+"""Softmax regression from scratch on Fashion-MNIST (d2l.ai, sections 4.1-4.5).
 
-The model is `softmax(X.reshape(-1, 784) @ W + b)`; you write the softmax, the loss, the metric
-and one epoch of training. The book's training recipe reaches about 0.83 test accuracy.
+The model is `softmax(X.reshape(-1, 784) @ W + b)`; you write the softmax, the loss, the metric,
+one epoch of training, the whole training loop and the predictions, then the same model the
+concise way with `torch.nn`. The book's training recipe reaches about 0.83 test accuracy.
 """
 import torch
 import torchvision
+from torch import nn
 from torch.utils import data
 from torchvision import transforms
 
@@ -140,6 +142,30 @@ def train_epoch_ch3(net, train_iter, loss, updater):
     ### END SOLUTION
 
 
+def train_ch3(net, train_iter, test_iter, loss, num_epochs, updater):
+    """Train for `num_epochs` epochs; return the history, one `(train_loss, train_acc, test_acc)`
+    tuple per epoch.
+
+    Each epoch: `train_loss, train_acc = train_epoch_ch3(net, train_iter, loss, updater)`, then
+    `test_acc = evaluate_accuracy(net, test_iter)` on the net just trained. The book draws these
+    with an `Animator`; here return them (plotting as well is fine, but not needed).
+
+    Pitfall: `range(1, num_epochs)` runs one epoch too few; measure the test accuracy on
+    `test_iter` (not `train_iter`), after the epoch's training, not before.
+
+    >>> history = train_ch3(net, train_iter, test_iter, cross_entropy, 10, updater)
+    >>> history[-1]   # e.g. (0.45, 0.84, 0.83)
+    """
+    ### BEGIN SOLUTION
+    history = []
+    for epoch in range(num_epochs):
+        train_metrics = train_epoch_ch3(net, train_iter, loss, updater)
+        test_acc = evaluate_accuracy(net, test_iter)
+        history.append(train_metrics + (test_acc,))
+    return history
+    ### END SOLUTION
+
+
 def get_fashion_mnist_labels(labels):
     """Turn numeric Fashion-MNIST labels into their text names.
 
@@ -152,6 +178,31 @@ def get_fashion_mnist_labels(labels):
     text_labels = ['t-shirt', 'trouser', 'pullover', 'dress', 'coat',
                    'sandal', 'shirt', 'sneaker', 'bag', 'ankle boot']
     return [text_labels[int(i)] for i in labels]
+    ### END SOLUTION
+
+
+def predict_ch3(net, test_iter, n=6):
+    """Label the first `n` images of `test_iter`'s first batch; return their titles, the true
+    name above the predicted one: `'sneaker\\nsandal'`.
+
+    Take the first batch `X, y` (`for X, y in test_iter: break`), `trues =
+    get_fashion_mnist_labels(y)`, `preds = get_fashion_mnist_labels(net(X).argmax(axis=1))`, and
+    return `[true + '\\n' + pred for true, pred in zip(trues, preds)][:n]`. The book also shows
+    the images (`d2l.show_images(X[0:n].reshape((n, 28, 28)), 1, n, titles=titles[0:n])`):
+    optional here.
+
+    Pitfall: the prediction is the class with the highest score in each row, `argmax(axis=1)`;
+    over axis 0 it is the example with the highest score in each class.
+
+    >>> predict_ch3(net, test_iter, n=2)   # ['ankle boot\\nankle boot', 'pullover\\npullover']
+    """
+    ### BEGIN SOLUTION
+    for X, y in test_iter:
+        break
+    trues = get_fashion_mnist_labels(y)
+    preds = get_fashion_mnist_labels(net(X).argmax(axis=1))
+    titles = [true + '\n' + pred for true, pred in zip(trues, preds)]
+    return titles[0:n]
     ### END SOLUTION
 
 
@@ -175,4 +226,41 @@ def load_data_fashion_mnist(batch_size, resize=None):
         root="../data", train=False, transform=trans, download=True)
     return (data.DataLoader(mnist_train, batch_size, shuffle=True, num_workers=4),
             data.DataLoader(mnist_test, batch_size, shuffle=False, num_workers=4))
+    ### END SOLUTION
+
+
+def init_weights(m):
+    """Initialise one module for `net.apply(init_weights)`: an `nn.Linear` gets weights drawn
+    from N(0, 0.01^2); its bias and every other module stay as they are.
+
+    `net.apply` calls this on every module of the net (the `nn.Flatten`, the `nn.Sequential`
+    itself), so check the type first: `if type(m) == nn.Linear:`. Nothing to return.
+
+    Pitfall: `nn.init.normal_(m.weight, 0.01)` sets the *mean* to 0.01 (and keeps std 1): pass
+    `std=0.01` by name.
+
+    >>> layer = nn.Linear(784, 10); init_weights(layer); float(layer.weight.std())   # ~0.01
+    """
+    ### BEGIN SOLUTION
+    if type(m) == nn.Linear:
+        nn.init.normal_(m.weight, std=0.01)
+    ### END SOLUTION
+
+
+def concise_softmax_net():
+    """Softmax regression the concise way: a new `nn.Sequential(nn.Flatten(), nn.Linear(784, 10))`
+    with `init_weights` applied (`net.apply(init_weights)`), on every call.
+
+    It maps images (b, 1, 28, 28) to (b, 10) logits: no softmax in the net, since
+    `nn.CrossEntropyLoss(reduction='none')` takes logits. Train it with
+    `train_ch3(net, train_iter, test_iter, loss, 10, torch.optim.SGD(net.parameters(), lr=0.1))`.
+
+    Pitfall: without `nn.Flatten()` the linear layer sees rows of 28 pixels, not images of 784.
+
+    >>> concise_softmax_net()(torch.zeros(2, 1, 28, 28)).shape   # torch.Size([2, 10])
+    """
+    ### BEGIN SOLUTION
+    net = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+    net.apply(init_weights)
+    return net
     ### END SOLUTION

@@ -32,7 +32,7 @@ RUNNER_ROOTS = [
 
 # Grader definitions that read the grader's own machinery, replaced by the handout's.
 OVERRIDES = {
-    ("autograder.verdicts.softmax_regression", "_data_root"): '''
+    ("autograder.verdicts.fashion_data", "_data_root"): '''
 def _data_root() -> Path:
     """The torchvision root the student's load_data_fashion_mnist read: the runner records it in
     D2L_DATA while the check runs; else the book's ../data."""

@@ -46,6 +46,15 @@ FORMULAS: dict[str, str] = {
     "train_epoch_ch3": r"\bar{l} = \frac{1}{n}\sum_{i=1}^{n} l^{(i)},\qquad "
                        r"\text{accuracy} = \frac{1}{n}\sum_{i=1}^{n}"
                        r"\mathbb{1}\left[\hat{y}^{(i)} = y^{(i)}\right]",
+    "train_ch3": r"\text{each epoch: } (\bar{l}, \mathrm{acc}_\mathrm{train}) = "
+                 r"\text{train\_epoch\_ch3}(\dots),\ \mathrm{acc}_\mathrm{test} = "
+                 r"\text{evaluate\_accuracy}(\text{net}, \text{test\_iter})",
+    "predict_ch3": r"\hat{y}^{(i)} = \operatorname{argmax}_j\, o^{(i)}_j",
+    "init_weights": r"W_{ij} \sim \mathcal{N}(0, 0.01^2) \text{ for each nn.Linear; biases and "
+                    r"other modules unchanged}",
+    "concise_softmax_net": r"\mathbf{o} = \mathbf{W} \operatorname{flatten}(\mathbf{x}) + "
+                           r"\mathbf{b},\qquad \mathbf{W} \in \mathbb{R}^{10 \times 784},\ "
+                           r"W_{ij} \sim \mathcal{N}(0, 0.01^2)",
     "relu": r"\operatorname{ReLU}(x) = \max(x, 0)",
     "init_mlp_params": r"\mathbf{W}^{(1)} \in \mathbb{R}^{d \times h},\ \mathbf{W}^{(2)} \in "
                        r"\mathbb{R}^{h \times q},\ W_{ij} \sim \mathcal{N}(0, 0.01^2),\qquad "
@@ -205,13 +214,43 @@ loss, acc = train_epoch_ch3(lambda X: softmax(X @ W), batches, cross_entropy,
                             torch.optim.SGD([W], lr=0.0))
 assert abs(loss - math.log(3)) < 1e-5, "return the mean loss per example"
 assert abs(acc - 4 / 7) < 1e-6, "return the fraction of correct predictions"''',
+    "train_ch3": '''\
+W = torch.zeros(4, 3, requires_grad=True)
+train_batches = [(torch.ones(5, 4), torch.tensor([0, 1, 2, 0, 1])), (torch.ones(2, 4), torch.tensor([0, 0]))]
+test_batches = [(torch.ones(2, 4), torch.tensor([0, 1]))]
+history = train_ch3(lambda X: softmax(X @ W), train_batches, test_batches, cross_entropy, 2,
+                    torch.optim.SGD([W], lr=0.0))
+assert len(history) == 2, "one entry per epoch: range(num_epochs)"
+assert all(len(entry) == 3 for entry in history), "(train_loss, train_acc, test_acc) per epoch"
+assert abs(history[-1][1] - 4 / 7) < 1e-6 and abs(history[-1][2] - 0.5) < 1e-6, "test_acc on test_iter"''',
     "get_fashion_mnist_labels": '''\
 assert get_fashion_mnist_labels(torch.tensor([0, 9])) == ["t-shirt", "ankle boot"]''',
+    "predict_ch3": '''\
+X = torch.zeros(3, 1, 28, 28)
+X.reshape(3, -1)[:, :10] = torch.eye(10)[[9, 0, 7]]  # each image's scores are its first ten pixels
+batches = [(X, torch.tensor([9, 1, 7])), (X, torch.tensor([0, 0, 0]))]
+titles = predict_ch3(lambda X: X.reshape(len(X), -1)[:, :10], batches, n=2)
+assert titles == ["ankle boot\\nankle boot", "trouser\\nt-shirt"], "true name, '\\\\n', predicted name"''',
     "load_data_fashion_mnist": '''\
 if not os.environ.get("NBGRADER_EXECUTION"):  # it downloads Fashion-MNIST; the grader has its copy
     train_iter, test_iter = load_data_fashion_mnist(32)
     X, y = next(iter(test_iter))
     assert X.shape == (32, 1, 28, 28) and y.shape == (32,)''',
+    "init_weights": '''\
+torch.manual_seed(0)
+layer = torch.nn.Linear(784, 10)
+bias = layer.bias.detach().clone()
+init_weights(layer)
+assert abs(float(layer.weight.std()) - 0.01) < 0.001, "std=0.01, by name (normal_'s second argument is the mean)"
+assert abs(float(layer.weight.mean())) < 0.001, "mean 0"
+assert torch.equal(layer.bias.detach(), bias), "leave the bias as nn.Linear made it"
+init_weights(torch.nn.Flatten())  # net.apply hands it every module: only nn.Linear gets new weights''',
+    "concise_softmax_net": '''\
+net = concise_softmax_net()
+assert net(torch.zeros(2, 1, 28, 28)).shape == (2, 10), "nn.Flatten(), then nn.Linear(784, 10)"
+weight = max(net.parameters(), key=lambda p: p.numel())
+assert abs(float(weight.std()) - 0.01) < 0.002, "net.apply(init_weights)"
+assert concise_softmax_net() is not net, "a new net on every call"''',
     "relu": '''\
 X = torch.tensor([-1.0, 0.0, 2.0])
 assert torch.equal(relu(X), torch.tensor([0.0, 0.0, 2.0]))

@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 ScenarioFn = Callable[[Any, int], dict]
 SCENARIOS: dict[str, ScenarioFn] = {}
-_MODULES = ("preliminaries", "linear_regression", "softmax_regression", "mlp", "activations",
+_MODULES = ("preliminaries", "linear_regression", "softmax_regression", "softmax_training", "mlp", "activations",
             "regularization", "house_prices", "model_selection", "optimizers",
             "convergence")
 

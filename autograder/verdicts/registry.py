@@ -7,7 +7,8 @@ from typing import Any, Callable
 VerdictFn = Callable[[dict, int], None]
 VERDICTS: dict[str, VerdictFn] = {}
 _MODULES = ("preliminaries", "preliminaries_linalg", "preliminaries_calculus",
-            "linear_regression", "linear_data", "softmax_regression", "mlp", "dropout",
+            "linear_regression", "linear_data", "softmax_regression", "train_epoch",
+            "fashion_data", "softmax_training", "mlp", "dropout",
             "activations", "initialization", "regularization", "house_prices", "model_selection",
             "optimizers", "convergence")
 

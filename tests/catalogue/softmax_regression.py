@@ -329,3 +329,287 @@ VARIANTS = [
                     data.DataLoader(test, batch_size=batch_size, shuffle=False, num_workers=2))
         """),
 ]
+
+# ---------------------------------------------------------------- train_ch3, predict_ch3, the
+# concise model (d2l 4.4-4.5): checks in autograder/{scenarios,verdicts}/softmax_training.py
+MISTAKES += [
+    Mistake("train_ch3_books_animator_only", M, "train_ch3", """
+        def train_ch3(net, train_iter, test_iter, loss, num_epochs, updater):
+            for epoch in range(num_epochs):
+                train_metrics = train_epoch_ch3(net, train_iter, loss, updater)
+                test_acc = evaluate_accuracy(net, test_iter)
+            train_loss, train_acc = train_metrics
+            assert train_loss < 0.5, train_loss
+            assert train_acc <= 1 and train_acc > 0.7, train_acc
+        """, expect="draws the curves with an Animator"),
+    Mistake("train_ch3_evaluates_train_iter", M, "train_ch3", """
+        def train_ch3(net, train_iter, test_iter, loss, num_epochs, updater):
+            history = []
+            for epoch in range(num_epochs):
+                train_metrics = train_epoch_ch3(net, train_iter, loss, updater)
+                test_acc = evaluate_accuracy(net, train_iter)
+                history.append(train_metrics + (test_acc,))
+            return history
+        """, expect="measured on train_iter"),
+    Mistake("train_ch3_evaluates_before_training", M, "train_ch3", """
+        def train_ch3(net, train_iter, test_iter, loss, num_epochs, updater):
+            history = []
+            for epoch in range(num_epochs):
+                test_acc = evaluate_accuracy(net, test_iter)
+                train_loss, train_acc = train_epoch_ch3(net, train_iter, loss, updater)
+                history.append((train_loss, train_acc, test_acc))
+            return history
+        """, expect="before that epoch's training"),
+    Mistake("train_ch3_returns_last_epoch", M, "train_ch3", """
+        def train_ch3(net, train_iter, test_iter, loss, num_epochs, updater):
+            for epoch in range(num_epochs):
+                train_metrics = train_epoch_ch3(net, train_iter, loss, updater)
+                test_acc = evaluate_accuracy(net, test_iter)
+            return train_metrics + (test_acc,)
+        """, expect="only the last epoch"),
+    Mistake("train_ch3_range_from_one", M, "train_ch3", """
+        def train_ch3(net, train_iter, test_iter, loss, num_epochs, updater):
+            history = []
+            for epoch in range(1, num_epochs):
+                train_metrics = train_epoch_ch3(net, train_iter, loss, updater)
+                history.append(train_metrics + (evaluate_accuracy(net, test_iter),))
+            return history
+        """, expect="one epoch too few"),
+    Mistake("train_ch3_drops_train_acc", M, "train_ch3", """
+        def train_ch3(net, train_iter, test_iter, loss, num_epochs, updater):
+            history = []
+            for epoch in range(num_epochs):
+                train_loss, _ = train_epoch_ch3(net, train_iter, loss, updater)
+                history.append((train_loss, evaluate_accuracy(net, test_iter)))
+            return history
+        """, expect="train_acc is missing"),
+    Mistake("train_ch3_old_book_argument_order", M, "train_ch3", """
+        def train_ch3(net, train_iter, test_iter, loss, num_epochs, updater):
+            history = []
+            for epoch in range(num_epochs):
+                train_metrics = train_epoch_ch3(net, train_iter, loss, updater)
+                test_acc = evaluate_accuracy(test_iter, net)
+                history.append(train_metrics + (test_acc,))
+            return history
+        """, expect="arguments swapped"),
+    Mistake("train_ch3_global_loss", M, "train_ch3", """
+        def train_ch3(net, train_iter, test_iter, loss, num_epochs, updater):
+            history = []
+            for epoch in range(num_epochs):
+                train_metrics = train_epoch_ch3(net, train_iter, cross_entropy, updater)
+                history.append(train_metrics + (evaluate_accuracy(net, test_iter),))
+            return history
+        """, expect="pass train_ch3's own loss on"),
+    Mistake("predict_ch3_true_and_pred_swapped", M, "predict_ch3", """
+        def predict_ch3(net, test_iter, n=6):
+            for X, y in test_iter:
+                break
+            trues = get_fashion_mnist_labels(y)
+            preds = get_fashion_mnist_labels(net(X).argmax(axis=1))
+            return [pred + '\\n' + true for true, pred in zip(trues, preds)][:n]
+        """, expect="swapped"),
+    Mistake("predict_ch3_argmin", M, "predict_ch3", """
+        def predict_ch3(net, test_iter, n=6):
+            X, y = next(iter(test_iter))
+            preds = get_fashion_mnist_labels(net(X).argmin(axis=1))
+            return [t + '\\n' + p for t, p in zip(get_fashion_mnist_labels(y), preds)][:n]
+        """, expect="lowest scores"),
+    Mistake("predict_ch3_argmax_axis_0", M, "predict_ch3", """
+        def predict_ch3(net, test_iter, n=6):
+            X, y = next(iter(test_iter))
+            preds = get_fashion_mnist_labels(net(X).argmax(axis=0))
+            return [t + '\\n' + p for t, p in zip(get_fashion_mnist_labels(y), preds)][:n]
+        """, expect="over axis 0"),
+    Mistake("predict_ch3_ignores_n", M, "predict_ch3", """
+        def predict_ch3(net, test_iter, n=6):
+            X, y = next(iter(test_iter))
+            preds = get_fashion_mnist_labels(net(X).argmax(axis=1))
+            return [t + '\\n' + p for t, p in zip(get_fashion_mnist_labels(y), preds)]
+        """, expect="n is ignored"),
+    Mistake("predict_ch3_last_batch", M, "predict_ch3", """
+        def predict_ch3(net, test_iter, n=6):
+            for X, y in test_iter:
+                pass
+            preds = get_fashion_mnist_labels(net(X).argmax(axis=1))
+            return [t + '\\n' + p for t, p in zip(get_fashion_mnist_labels(y), preds)][:n]
+        """, expect="last batch"),
+    Mistake("predict_ch3_preds_from_labels", M, "predict_ch3", """
+        def predict_ch3(net, test_iter, n=6):
+            X, y = next(iter(test_iter))
+            trues = get_fashion_mnist_labels(y)
+            preds = get_fashion_mnist_labels(y.reshape(-1))
+            return [t + '\\n' + p for t, p in zip(trues, preds)][:n]
+        """, expect="repeat the labels y"),
+    Mistake("predict_ch3_space_separator", M, "predict_ch3", """
+        def predict_ch3(net, test_iter, n=6):
+            X, y = next(iter(test_iter))
+            preds = get_fashion_mnist_labels(net(X).argmax(axis=1))
+            return [t + ' ' + p for t, p in zip(get_fashion_mnist_labels(y), preds)][:n]
+        """, expect="joined with ' '"),
+    Mistake("init_weights_std_0_1", M, "init_weights", """
+        def init_weights(m):
+            if type(m) == nn.Linear:
+                nn.init.normal_(m.weight, std=0.1)
+        """, expect="ten times too large"),
+    Mistake("init_weights_positional_mean", M, "init_weights", """
+        def init_weights(m):
+            if type(m) == nn.Linear:
+                nn.init.normal_(m.weight, 0.01)
+        """, expect="sets the mean to 0.01"),
+    Mistake("init_weights_zeros", M, "init_weights", """
+        def init_weights(m):
+            if type(m) == nn.Linear:
+                nn.init.zeros_(m.weight)
+        """, expect="every weight is zeros"),
+    Mistake("init_weights_uniform", M, "init_weights", """
+        def init_weights(m):
+            if type(m) == nn.Linear:
+                nn.init.uniform_(m.weight, -0.01, 0.01)
+        """, expect="look uniform"),
+    Mistake("init_weights_never_matches", M, "init_weights", """
+        def init_weights(m):
+            if m == nn.Linear:
+                nn.init.normal_(m.weight, std=0.01)
+        """, expect="still the one nn.Linear drew"),
+    Mistake("init_weights_every_module", M, "init_weights", """
+        def init_weights(m):
+            nn.init.normal_(m.weight, std=0.01)
+        """, expect="on every module"),
+    Mistake("init_weights_bias_too", M, "init_weights", """
+        def init_weights(m):
+            if type(m) == nn.Linear:
+                nn.init.normal_(m.weight, std=0.01)
+                nn.init.normal_(m.bias, std=0.01)
+        """, expect="the bias"),
+    Mistake("init_weights_anything_with_a_weight", M, "init_weights", """
+        def init_weights(m):
+            if hasattr(m, "weight"):
+                nn.init.normal_(m.weight, std=0.01)
+        """, expect="only nn.Linear layers"),
+    Mistake("concise_net_no_flatten", M, "concise_softmax_net", """
+        def concise_softmax_net():
+            net = nn.Sequential(nn.Linear(784, 10))
+            net.apply(init_weights)
+            return net
+        """, expect="without nn.Flatten()"),
+    Mistake("concise_net_linear_28", M, "concise_softmax_net", """
+        def concise_softmax_net():
+            net = nn.Sequential(nn.Flatten(), nn.Linear(28, 10))
+            net.apply(init_weights)
+            return net
+        """, expect="28 * 28 = 784"),
+    Mistake("concise_net_init_not_applied", M, "concise_softmax_net", """
+        def concise_softmax_net():
+            return nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+        """, expect="never applied"),
+    Mistake("concise_net_init_on_sequential_only", M, "concise_softmax_net", """
+        def concise_softmax_net():
+            net = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+            init_weights(net)
+            return net
+        """, expect="given the nn.Sequential only"),
+    Mistake("concise_net_softmax_at_the_end", M, "concise_softmax_net", """
+        def concise_softmax_net():
+            net = nn.Sequential(nn.Flatten(), nn.Linear(784, 10), nn.Softmax(dim=1))
+            net.apply(init_weights)
+            return net
+        """, expect="ends with a softmax"),
+    Mistake("concise_net_module_level", M, "concise_softmax_net", """
+        _net = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+        nn.init.normal_(_net[1].weight, std=0.01)   # at import, not through init_weights: another
+                                                    # round's broken init_weights must not stop it
+
+        def concise_softmax_net():
+            return _net
+        """, expect="same net"),
+]
+
+VARIANTS += [
+    Variant("train_ch3_book_helpers_and_animator", M, "train_ch3", """
+        from d2l import torch as d2l
+
+        def train_ch3(net, train_iter, test_iter, loss, num_epochs, updater):
+            animator = d2l.Animator(xlabel='epoch', xlim=[1, num_epochs], ylim=[0.3, 0.9],
+                                    legend=['train loss', 'train acc', 'test acc'])
+            history = []
+            for epoch in range(num_epochs):
+                train_metrics = d2l.train_epoch_ch3(net, train_iter, loss, updater)
+                test_acc = d2l.evaluate_accuracy(net, test_iter)
+                animator.add(epoch + 1, train_metrics + (test_acc,))
+                history.append(train_metrics + (test_acc,))
+            train_loss, train_acc = train_metrics
+            assert train_loss < 0.5, train_loss
+            assert train_acc <= 1 and train_acc > 0.7, train_acc
+            assert test_acc <= 1 and test_acc > 0.7, test_acc
+            return history
+        """),
+    Variant("train_ch3_keywords_and_lists", M, "train_ch3", """
+        def train_ch3(net, train_iter, test_iter, loss, num_epochs, updater):
+            history = []
+            epoch = 0
+            while epoch < num_epochs:
+                loss_value, acc = train_epoch_ch3(net=net, train_iter=train_iter, loss=loss,
+                                                  updater=updater)
+                history.append([loss_value, acc, evaluate_accuracy(net=net, data_iter=test_iter)])
+                epoch += 1
+            return history
+        """),
+    Variant("predict_ch3_book_show_images", M, "predict_ch3", """
+        from d2l import torch as d2l
+
+        def predict_ch3(net, test_iter, n=6):
+            for X, y in test_iter:
+                break
+            trues = d2l.get_fashion_mnist_labels(y)
+            preds = d2l.get_fashion_mnist_labels(net(X).argmax(axis=1))
+            titles = [true + '\\n' + pred for true, pred in zip(trues, preds)]
+            d2l.show_images(X[0:n].reshape((n, 28, 28)), 1, n, titles=titles[0:n])
+            return titles[0:n]
+        """),
+    Variant("predict_ch3_own_show_images", M, "predict_ch3", """
+        from d2l import torch as d2l
+
+        def show_images(imgs, num_rows, num_cols, titles=None, scale=1.5):
+            figsize = (num_cols * scale, num_rows * scale)
+            _, axes = d2l.plt.subplots(num_rows, num_cols, figsize=figsize)
+            axes = axes.flatten()
+            for i, (ax, img) in enumerate(zip(axes, imgs)):
+                ax.imshow(img.numpy())
+                ax.axes.get_xaxis().set_visible(False)
+                if titles:
+                    ax.set_title(titles[i])
+            return axes
+
+        def predict_ch3(net, test_iter, n=6):
+            X, y = next(iter(test_iter))
+            with torch.no_grad():
+                preds = get_fashion_mnist_labels(torch.argmax(net(X), dim=1))
+            titles = [f"{t}\\n{p}" for t, p in zip(get_fashion_mnist_labels(y), preds)][:n]
+            show_images(X[:n].reshape((n, 28, 28)), 1, n, titles=titles)
+            return titles
+        """),
+    Variant("init_weights_isinstance_data_normal", M, "init_weights", """
+        def init_weights(m):
+            if isinstance(m, nn.Linear):
+                m.weight.data.normal_(0, 0.01)
+        """),
+    Variant("init_weights_randn_copy", M, "init_weights", """
+        def init_weights(m):
+            if type(m) is torch.nn.Linear:
+                with torch.no_grad():
+                    m.weight.copy_(torch.randn_like(m.weight) * 0.01)
+        """),
+    Variant("concise_net_add_module_and_init", M, "concise_softmax_net", """
+        def concise_softmax_net():
+            net = torch.nn.Sequential()
+            net.add_module("flatten", torch.nn.Flatten())
+            net.add_module("linear", torch.nn.Linear(28 * 28, 10))
+            return net.apply(init_weights)
+        """),
+    Variant("concise_net_direct_init", M, "concise_softmax_net", """
+        def concise_softmax_net():
+            net = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+            nn.init.normal_(net[1].weight, std=0.01)
+            return net
+        """),
+]

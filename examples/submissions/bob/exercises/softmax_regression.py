@@ -1,6 +1,7 @@
 # Bob's softmax regression.
 import torch
 import torchvision
+from torch import nn
 from torch.utils import data
 from torchvision import transforms
 
@@ -61,10 +62,26 @@ def train_epoch_ch3(net, train_iter, loss, updater):
     return metric[0] / metric[2], metric[1] / metric[2]
 
 
+def train_ch3(net, train_iter, test_iter, loss, num_epochs, updater):
+    history = []
+    for epoch in range(num_epochs):
+        train_loss, train_acc = train_epoch_ch3(net, train_iter, loss, updater)
+        test_acc = evaluate_accuracy(net, test_iter)
+        history.append((train_loss, train_acc, test_acc))
+    return history
+
+
 def get_fashion_mnist_labels(labels):
     names = ['t-shirt', 'trouser', 'pullover', 'dress', 'coat',
              'sandal', 'shirt', 'sneaker', 'bag', 'ankle boot']
     return [names[int(i)] for i in labels]
+
+
+def predict_ch3(net, test_iter, n=6):
+    X, y = next(iter(test_iter))
+    trues = get_fashion_mnist_labels(y)
+    preds = get_fashion_mnist_labels(net(X).argmax(dim=1))
+    return [t + '\n' + p for t, p in zip(trues, preds)][:n]
 
 
 def load_data_fashion_mnist(batch_size, resize=None):
@@ -76,3 +93,14 @@ def load_data_fashion_mnist(batch_size, resize=None):
     test = torchvision.datasets.FashionMNIST(root="../data", train=False, transform=trans, download=True)
     return (data.DataLoader(train, batch_size, shuffle=True, num_workers=4),
             data.DataLoader(test, batch_size, shuffle=False, num_workers=4))
+
+
+def init_weights(m):
+    if type(m) == nn.Linear:
+        nn.init.normal_(m.weight, 0.01)   # the mean, not the std: std stays 1
+
+
+def concise_softmax_net():
+    net = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+    net.apply(init_weights)
+    return net

@@ -1,5 +1,6 @@
 """A hand-in that computes nothing: every function returns zeros or constants of the right shapes."""
 import torch
+from torch import nn
 
 
 def softmax(X):
@@ -46,3 +47,23 @@ def load_data_fashion_mnist(batch_size, resize=None):
     size = resize or 28
     train = [(torch.zeros(batch_size, 1, size, size), torch.zeros(batch_size, dtype=torch.long))]
     return train, train
+
+
+def train_ch3(net, train_iter, test_iter, loss, num_epochs, updater):
+    return [(0.0, 0.0, 0.0)] * num_epochs
+
+
+def predict_ch3(net, test_iter, n=6):
+    return ["t-shirt\nt-shirt"] * n
+
+
+def init_weights(m):
+    if type(m) == nn.Linear:
+        m.weight.data.zero_()
+
+
+def concise_softmax_net():
+    net = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+    for param in net.parameters():
+        param.data.zero_()
+    return net
