@@ -11,3 +11,23 @@ import pytest
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # a stable sort: within each group, the collection order (and so each module's fixtures) stays
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """With D2L_RECORD_VERDICTS=1, merge what the catalogue tests recorded (one file per
+    process) into tests/snapshots/verdicts.json, in the controller once the workers are done."""
+    import json
+    import os
+
+    from tests.support import RECORD_VERDICTS, VERDICTS_SNAPSHOT
+
+    if not os.environ.get(RECORD_VERDICTS) or hasattr(session.config, "workerinput"):
+        return
+    snapshot = json.loads(VERDICTS_SNAPSHOT.read_text()) if VERDICTS_SNAPSHOT.exists() else {}
+    records = sorted(VERDICTS_SNAPSHOT.parent.glob(".record-*.jsonl"))
+    for record in records:
+        for line in record.read_text().splitlines():
+            snapshot.update(json.loads(line))
+        record.unlink()
+    if records:
+        VERDICTS_SNAPSHOT.write_text(json.dumps(dict(sorted(snapshot.items())), indent=1) + "\n")

@@ -4,6 +4,8 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
+import json
+import os
 import shutil
 from pathlib import Path
 
@@ -81,6 +83,36 @@ def rubric_entries(section: str) -> list[dict]:
     return [e for e in entries if section_of(e) == section]
 
 
+# ---- the catalogue's verdicts, kept: an optimisation must not change which checks a mistake fails
+
+VERDICTS_SNAPSHOT = REPO / "tests" / "snapshots" / "verdicts.json"
+RECORD_VERDICTS = "D2L_RECORD_VERDICTS"   # set to 1 to write the snapshot instead of comparing
+
+
+@functools.lru_cache(maxsize=1)
+def _verdicts_snapshot() -> dict[str, dict[str, bool]]:
+    return json.loads(VERDICTS_SNAPSHOT.read_text()) if VERDICTS_SNAPSHOT.exists() else {}
+
+
+def assert_same_verdicts(entry_id: str, results: dict) -> None:
+    """``results`` ((check id, seed) -> (passed, message)) pass and fail exactly the checks the
+    snapshot recorded for this catalogue entry (tests/snapshots/verdicts.json). With
+    D2L_RECORD_VERDICTS=1 the run records them instead (tests/conftest.py merges the records)."""
+    got = {f"{check_id}@{seed}": bool(v[0]) for (check_id, seed), v in sorted(results.items())}
+    if os.environ.get(RECORD_VERDICTS):
+        record = VERDICTS_SNAPSHOT.parent / f".record-{os.getpid()}.jsonl"
+        record.parent.mkdir(parents=True, exist_ok=True)
+        with record.open("a") as out:
+            out.write(json.dumps({entry_id: got}) + "\n")
+        return
+    expected = _verdicts_snapshot().get(entry_id)
+    assert expected is not None, (f"{entry_id}: no verdicts recorded; record them with "
+                                  f"{RECORD_VERDICTS}=1 (tests/snapshots/README.md)")
+    changed = {k: f"{expected.get(k)} -> {got.get(k)}" for k in sorted(set(expected) | set(got))
+               if expected.get(k) != got.get(k)}
+    assert not changed, f"{entry_id}: verdicts changed since they were recorded: {changed}"
+
+
 # ---- the three verdicts every catalogue test file asks for (tests/test_checks_*.py)
 
 def assert_stubs_fail_cleanly(check_ids) -> None:
@@ -96,6 +128,7 @@ def assert_caught_by_name(dest: Path, mistake: Mistake, check_ids, seeds=(0, 1, 
     for seed in seeds:
         messages = [msg for (_, s), (ok, msg) in results.items() if s == seed and not ok]
         assert any(mistake.expect.lower() in m.lower() for m in messages), (seed, messages)
+    assert_same_verdicts(mistake.id, results)
 
 
 def assert_variant_passes(dest: Path, variant: Variant, check_ids, seeds=range(5)) -> None:

@@ -9,7 +9,7 @@ import torch
 
 from autograder.verdicts import Fail, all_verdicts
 from tests.catalogue import linear_regression, regularization
-from tests.support import (EXERCISES, SOLUTIONS, build_submission, judge_over_seeds, observation_paths,
+from tests.support import (EXERCISES, SOLUTIONS, assert_same_verdicts, build_submission, judge_over_seeds, observation_paths,
                            reference_observations, rubric_entries, with_replaced)
 
 MODULES = ("linear_regression", "regularization")
@@ -58,6 +58,7 @@ def test_mistake_is_caught_by_name(mistake, tmp_path):
     for seed in MISTAKE_SEEDS:
         messages = [msg for (cid, s), (ok, msg) in results.items() if s == seed and not ok]
         assert any(mistake.expect.lower() in msg.lower() for msg in messages), (seed, messages)
+    assert_same_verdicts(mistake.id, results)
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=[v.id for v in VARIANTS])

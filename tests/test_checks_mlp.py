@@ -15,7 +15,8 @@ from autograder.scenarios import all_scenarios
 from autograder.verdicts import Fail, all_verdicts
 from autograder.worker.transport import decode
 from tests.catalogue.mlp import MISTAKES, VARIANTS
-from tests.support import REPO, SOLUTIONS, build_submission, data_root, rubric_entries, judge_over_seeds
+from tests.support import (REPO, SOLUTIONS, assert_same_verdicts, build_submission, data_root, judge_over_seeds,
+                           rubric_entries)
 
 FUNCTIONS = MODULES["mlp"]
 RUBRIC = rubric_entries("mlp")
@@ -68,6 +69,7 @@ def test_mistake_is_caught(mistake, tmp_path):
     for seed in (0, 1, 2):
         messages = [msg for (_, s), (ok, msg) in results.items() if s == seed and not ok]
         assert any(mistake.expect.lower() in m.lower() for m in messages), (seed, messages)
+    assert_same_verdicts(mistake.id, results)
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: v.id)

@@ -15,7 +15,7 @@ from autograder.verdicts import Fail, all_verdicts
 from autograder.verdicts import model_selection as verdicts
 from autograder.verdicts.convergence import thresholds
 from tests.catalogue.model_selection import MISTAKES, VARIANTS
-from tests.support import (SOLUTIONS, assert_stubs_fail_cleanly, build_submission, judge_over_seeds,
+from tests.support import (SOLUTIONS, assert_same_verdicts, assert_stubs_fail_cleanly, build_submission, judge_over_seeds,
                            observation_paths, reference_observations, rubric_entries, with_replaced)
 
 FUNCTIONS = MODULES["model_selection"]
@@ -91,6 +91,7 @@ def test_mistake_is_caught_by_name(mistake, tmp_path):
     for seed in seeds:
         messages = [msg for (_, s), (ok, msg) in results.items() if s == seed and not ok]
         assert any(mistake.expect.lower() in m.lower() for m in messages), (seed, messages)
+    assert_same_verdicts(mistake.id, results)
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: v.id)

@@ -20,7 +20,7 @@ from autograder.engine.judge import judge
 from autograder.scenarios import all_scenarios
 from autograder.verdicts import Fail
 from tests.catalogue.softmax_regression import MISTAKES, VARIANTS
-from tests.support import REPO, SOLUTIONS, build_submission, data_root
+from tests.support import REPO, SOLUTIONS, assert_same_verdicts, build_submission, data_root
 
 FUNCTIONS = MODULES["softmax_regression"]
 IDS = sorted(i for i in all_scenarios() if i.split(".")[0] in FUNCTIONS)
@@ -87,17 +87,20 @@ def test_mistake_is_caught(mistake, tmp_path):
     checks = ids_of(mistake.function)
     assert checks, f"no check grades {mistake.function}"
     seeds = SLOW_SEEDS if set(checks) <= SLOW else (0, 1, 2)
+    verdicts = {}   # (check id, seed) -> (passed, message) of the checks run before the named one
     with InProcessRunner(build_submission(tmp_path, mistake), data_root()) as runner:
         for seed in seeds:
             messages = []
             for check_id in checks:
                 message = outcome(runner, check_id, seed)
+                verdicts[check_id, seed] = (not message, message)
                 if message:
                     messages.append(f"{check_id}: {message}")
                     if mistake.expect.lower() in message.lower():
                         break
             else:
                 pytest.fail(f"seed {seed}: no failing check says {mistake.expect!r}: {messages}")
+    assert_same_verdicts(mistake.id, verdicts)
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=[v.id for v in VARIANTS])

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import math
 import tomllib
-from pathlib import Path
 
 import pytest
 import torch
 
 from autograder.scenarios import all_scenarios
 from autograder.verdicts import Fail, all_verdicts
-from tests.catalogue import Mistake, Variant
+from tests.catalogue import Mistake, Variant, edit
 from tests.catalogue.model_selection import MISTAKES as _MODEL_SELECTION_MISTAKES
+from tests.catalogue.regularization import TRAIN_HOUSE
 from tests.support import EXERCISES, REPO, SOLUTIONS, build_submission, judge_checks, rubric_entries
 
 RUBRIC = {c["id"]: c for c in rubric_entries("convergence")}
@@ -60,28 +60,9 @@ def test_stubs_fail_cleanly():
 
 
 # (4) broken parts (measured by bench/calibrate.py --broken) fail with a message naming the mistake.
-POLY_BROKEN = [m for m in _MODEL_SELECTION_MISTAKES
-               if m.id in ("train_with_bias", "train_lr_too_small", "train_no_step")]
 POLY_BROKEN = [Mistake("poly_" + m.id.removeprefix("train_"), m.module, m.function, m.source, m.expect)
-               for m in POLY_BROKEN]
-# the book's train (4.10), to be broken one way at a time below
-_HOUSE_LOOP = """
-    def train_house(net, train_features, train_labels, test_features, test_labels,
-                    num_epochs, learning_rate, weight_decay, batch_size):
-        train_ls, test_ls = [], []
-        dataset = torch.utils.data.TensorDataset(train_features, train_labels)
-        train_iter = torch.utils.data.DataLoader(dataset, batch_size, shuffle=True)
-        optimizer = torch.optim.Adam(net.parameters(), lr=learning_rate, weight_decay=weight_decay)
-        for _ in range(num_epochs):
-            for X, y in train_iter:
-                optimizer.zero_grad()
-                nn.MSELoss()(net(X), y).backward()
-                optimizer.step()
-            train_ls.append(log_rmse(net, train_features, train_labels))
-            if test_labels is not None:
-                test_ls.append(log_rmse(net, test_features, test_labels))
-        return train_ls, test_ls
-    """
+               for m in _MODEL_SELECTION_MISTAKES
+               if m.id in ("train_with_bias", "train_lr_too_small", "train_no_step")]
 BROKEN = [
     (Mistake("ce_no_minus", "softmax_regression", "cross_entropy", """
         def cross_entropy(y_hat, y):
@@ -149,12 +130,11 @@ BROKEN = [
             return torch.mean(w ** 2) / 2
         """, "mean instead of the sum"), "convergence.weight_decay.l2_penalty"),
     # the house-price training loop (bench/calibrate_house_prices.py measures both)
-    # the house-price training loop (bench/calibrate_house_prices.py measures both)
     (Mistake("house_no_zero_grad", "regularization", "train_house",
-             _HOUSE_LOOP.replace("optimizer.zero_grad()\n" + " " * 16, ""), "zero_grad"),
+             edit(TRAIN_HOUSE, ("                optimizer.zero_grad()\n", "")), "zero_grad"),
      "convergence.house_prices.train_house"),
     (Mistake("house_decay_ignored", "regularization", "train_house",
-             _HOUSE_LOOP.replace(", weight_decay=weight_decay", ""), "weight_decay"),
+             edit(TRAIN_HOUSE, (", weight_decay=weight_decay", "")), "weight_decay"),
      "convergence.house_prices.train_house"),
     # train_poly's third-order fit (bench/calibrate_train_poly.py --broken measures these)
     *[(m, "train_poly.third_order") for m in POLY_BROKEN],

@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import resource
 import secrets
 import tempfile
 import time
@@ -159,4 +160,5 @@ def _grade_folder(submission: Path, data_root: Path, *, seed: int | None, functi
                        execution_time=time.perf_counter() - start, sandboxed=sandboxed,
                        load_errors=load_errors, load_seconds=load_seconds, load_notes=load_notes)
     report.worker_peak_rss_mb = float(getattr(active, "peak_rss_mb", 0.0))
+    report.trusted_peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return report

@@ -55,6 +55,7 @@ class GradeReport:
     load_errors: dict[str, str] = field(default_factory=dict)
     load_seconds: float = 0.0
     worker_peak_rss_mb: float = 0.0                          # sandboxed runs only
+    trusted_peak_rss_mb: float = 0.0                         # this process, for make bench
     origin: str = ""                                          # e.g. a git URL and its commit
     source_notes: list[str] = field(default_factory=list)     # what notebook conversion left out
     load_notes: dict[str, list[str]] = field(default_factory=dict)  # module -> what loading skipped

@@ -1,5 +1,5 @@
 """Verdict halves for the optimizers: the init functions' zero states, and each step function's
-parameters after every one of STEPS calls, against torch.optim run here on the same gradients
+parameters after every one of STEPS calls, against torch.optim's update rules run here on the same gradients
 (and the book's variant of eps where it differs), with the classic mistakes named."""
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Callable
 import torch
 
 from autograder.inputs import optimizers as inputs
+from autograder.verdicts.optim_rules import torch_adam, torch_rmsprop, torch_sgd_momentum
 from autograder.verdicts.expect import close, show, type_name
 from autograder.verdicts.registry import Fail, verdict
 
@@ -95,23 +96,15 @@ def _simulate(optimizer: str, case: inputs.StepCase, update: Update, keep_state:
     return out
 
 
-def _torch_optim(optimizer: str, case: inputs.StepCase, **options) -> list[tuple[torch.Tensor, torch.Tensor]]:
-    """(w, b) after each step of the torch.optim optimizer itself."""
-    w = case.w0.clone().requires_grad_(True)
-    b = case.b0.clone().requires_grad_(True)
-    hp = case.hyperparams
+def _torch_optim(optimizer: str, case: inputs.StepCase, eps: float = 1e-8) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """(w, b) after each step of the torch.optim optimizer, by its own update rule
+    (verdicts/optim_rules.py: torch.optim itself would import torch._dynamo here)."""
+    start, hp = (case.w0, case.b0), case.hyperparams
     if optimizer == "sgd_momentum":
-        opt = torch.optim.SGD([w, b], lr=hp["lr"], momentum=hp["momentum"])
-    elif optimizer == "rmsprop":
-        opt = torch.optim.RMSprop([w, b], lr=hp["lr"], alpha=hp["gamma"], **options)
-    else:
-        opt = torch.optim.Adam([w, b], lr=hp["lr"], betas=(0.9, 0.999), **options)
-    out = []
-    for g_w, g_b in case.grads:
-        w.grad, b.grad = g_w.clone(), g_b.clone()
-        opt.step()
-        out.append((w.detach().clone(), b.detach().clone()))
-    return out
+        return torch_sgd_momentum(start, case.grads, lr=hp["lr"], momentum=hp["momentum"])
+    if optimizer == "rmsprop":
+        return torch_rmsprop(start, case.grads, lr=hp["lr"], alpha=hp["gamma"], eps=eps)
+    return torch_adam(start, case.grads, lr=hp["lr"], betas=(0.9, 0.999), eps=eps)
 
 
 def _momentum(dampening: float = 0.0, lr_in_v: bool = False, sign: float = 1.0) -> Update:

@@ -32,6 +32,16 @@ class Variant:
     source: str
 
 
+def edit(base: str, *changes: tuple[str, str]) -> str:
+    """``base`` with each ``(old, new)`` applied once; an ``old`` missing from it is an error (a
+    replace that silently changed nothing would make the mistake the reference itself)."""
+    for old, new in changes:
+        if base.count(old) != 1:
+            raise ValueError(f"catalogue edit: {old!r} occurs {base.count(old)} times, not once")
+        base = base.replace(old, new)
+    return base
+
+
 def mutated_source(reference: str, replacement: str) -> str:
     """The reference module text with ``replacement`` appended (later definitions win)."""
     return reference.rstrip() + "\n\n\n# --- replaced for this catalogue entry ---\n" + \

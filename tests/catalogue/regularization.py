@@ -1,7 +1,39 @@
 """Realistic mistakes and other correct implementations for exercises/regularization.py."""
-from tests.catalogue import Mistake, Variant
+from tests.catalogue import Mistake, Variant, edit
 
 M = "regularization"
+
+# the book's train (d2l 4.10) and k_fold, the bases the mistakes below break one way each
+TRAIN_HOUSE = """
+    def train_house(net, train_features, train_labels, test_features, test_labels,
+                    num_epochs, learning_rate, weight_decay, batch_size):
+        train_ls, test_ls = [], []
+        loss = nn.MSELoss()
+        train_iter = torch.utils.data.DataLoader(
+            torch.utils.data.TensorDataset(train_features, train_labels), batch_size, shuffle=True)
+        optimizer = torch.optim.Adam(net.parameters(), lr=learning_rate, weight_decay=weight_decay)
+        for epoch in range(num_epochs):
+            for X, y in train_iter:
+                optimizer.zero_grad()
+                loss(net(X), y).backward()
+                optimizer.step()
+            train_ls.append(log_rmse(net, train_features, train_labels))
+            if test_labels is not None:
+                test_ls.append(log_rmse(net, test_features, test_labels))
+        return train_ls, test_ls
+    """
+K_FOLD = """
+    def k_fold(k, X_train, y_train, num_epochs, learning_rate, weight_decay, batch_size):
+        train_l_sum, valid_l_sum = 0, 0
+        for i in range(k):
+            data = get_k_fold_data(k, i, X_train, y_train)
+            net = get_net(X_train.shape[1])
+            train_ls, valid_ls = train_house(net, *data, num_epochs, learning_rate,
+                                             weight_decay, batch_size)
+            train_l_sum += train_ls[-1]
+            valid_l_sum += valid_ls[-1]
+        return train_l_sum / k, valid_l_sum / k
+    """
 
 MISTAKES = [
     Mistake("l2_not_halved", M, "l2_penalty", '''
@@ -203,139 +235,53 @@ MISTAKES = [
         def get_net(in_features):
             return nn.Sequential(nn.Flatten(), nn.Linear(in_features, 10))
         ''', expect="one nn.Linear"),
-    # ---- train_house (the book's train)
-    Mistake("train_house_measures_before_training", M, "train_house", '''
-        def train_house(net, train_features, train_labels, test_features, test_labels,
-                        num_epochs, learning_rate, weight_decay, batch_size):
-            train_ls, test_ls = [], []
-            loss = nn.MSELoss()
-            train_iter = torch.utils.data.DataLoader(
-                torch.utils.data.TensorDataset(train_features, train_labels), batch_size, shuffle=True)
-            optimizer = torch.optim.Adam(net.parameters(), lr=learning_rate, weight_decay=weight_decay)
-            for epoch in range(num_epochs):
-                train_ls.append(log_rmse(net, train_features, train_labels))
-                if test_labels is not None:
-                    test_ls.append(log_rmse(net, test_features, test_labels))
-                for X, y in train_iter:
-                    optimizer.zero_grad()
-                    loss(net(X), y).backward()
-                    optimizer.step()
-            return train_ls, test_ls
-        ''', expect="is not the log RMSE of the net it returns"),
-    Mistake("train_house_no_step", M, "train_house", '''
-        def train_house(net, train_features, train_labels, test_features, test_labels,
-                        num_epochs, learning_rate, weight_decay, batch_size):
-            train_ls, test_ls = [], []
-            loss = nn.MSELoss()
-            train_iter = torch.utils.data.DataLoader(
-                torch.utils.data.TensorDataset(train_features, train_labels), batch_size, shuffle=True)
-            optimizer = torch.optim.Adam(net.parameters(), lr=learning_rate, weight_decay=weight_decay)
-            for epoch in range(num_epochs):
-                for X, y in train_iter:
-                    optimizer.zero_grad()
-                    loss(net(X), y).backward()
-                train_ls.append(log_rmse(net, train_features, train_labels))
-                if test_labels is not None:
-                    test_ls.append(log_rmse(net, test_features, test_labels))
-            return train_ls, test_ls
-        ''', expect="left the net's parameters as they were"),
-    Mistake("train_house_batch_losses", M, "train_house", '''
-        def train_house(net, train_features, train_labels, test_features, test_labels,
-                        num_epochs, learning_rate, weight_decay, batch_size):
-            train_ls, test_ls = [], []
-            loss = nn.MSELoss()
-            train_iter = torch.utils.data.DataLoader(
-                torch.utils.data.TensorDataset(train_features, train_labels), batch_size, shuffle=True)
-            optimizer = torch.optim.Adam(net.parameters(), lr=learning_rate, weight_decay=weight_decay)
-            for epoch in range(num_epochs):
-                for X, y in train_iter:
-                    optimizer.zero_grad()
-                    l = loss(net(X), y)
-                    l.backward()
-                    optimizer.step()
-                train_ls.append(l.item())
-                if test_labels is not None:
-                    test_ls.append(log_rmse(net, test_features, test_labels))
-            return train_ls, test_ls
-        ''', expect="is not the log RMSE of the net it returns"),
-    Mistake("train_house_test_none_not_handled", M, "train_house", '''
-        def train_house(net, train_features, train_labels, test_features, test_labels,
-                        num_epochs, learning_rate, weight_decay, batch_size):
-            train_ls, test_ls = [], []
-            loss = nn.MSELoss()
-            train_iter = torch.utils.data.DataLoader(
-                torch.utils.data.TensorDataset(train_features, train_labels), batch_size, shuffle=True)
-            optimizer = torch.optim.Adam(net.parameters(), lr=learning_rate, weight_decay=weight_decay)
-            for epoch in range(num_epochs):
-                for X, y in train_iter:
-                    optimizer.zero_grad()
-                    loss(net(X), y).backward()
-                    optimizer.step()
-                train_ls.append(log_rmse(net, train_features, train_labels))
-                test_ls.append(log_rmse(net, test_features, test_labels))
-            return train_ls, test_ls
-        ''', expect="NoneType"),
-    # ---- k_fold
-    Mistake("k_fold_sums", M, "k_fold", '''
-        def k_fold(k, X_train, y_train, num_epochs, learning_rate, weight_decay, batch_size):
-            train_l_sum, valid_l_sum = 0, 0
-            for i in range(k):
-                data = get_k_fold_data(k, i, X_train, y_train)
-                net = get_net(X_train.shape[1])
-                train_ls, valid_ls = train_house(net, *data, num_epochs, learning_rate,
-                                                 weight_decay, batch_size)
-                train_l_sum += train_ls[-1]
-                valid_l_sum += valid_ls[-1]
-            return train_l_sum, valid_l_sum
-        ''', expect="divide them by k"),
-    Mistake("k_fold_first_epoch", M, "k_fold", '''
-        def k_fold(k, X_train, y_train, num_epochs, learning_rate, weight_decay, batch_size):
-            train_l_sum, valid_l_sum = 0, 0
-            for i in range(k):
-                data = get_k_fold_data(k, i, X_train, y_train)
-                net = get_net(X_train.shape[1])
-                train_ls, valid_ls = train_house(net, *data, num_epochs, learning_rate,
-                                                 weight_decay, batch_size)
-                train_l_sum += train_ls[0]
-                valid_l_sum += valid_ls[0]
-            return train_l_sum / k, valid_l_sum / k
-        ''', expect="train_ls[-1]"),
-    Mistake("k_fold_always_fold_zero", M, "k_fold", '''
-        def k_fold(k, X_train, y_train, num_epochs, learning_rate, weight_decay, batch_size):
-            train_l_sum, valid_l_sum = 0, 0
-            for i in range(k):
-                data = get_k_fold_data(k, 0, X_train, y_train)
-                net = get_net(X_train.shape[1])
-                train_ls, valid_ls = train_house(net, *data, num_epochs, learning_rate,
-                                                 weight_decay, batch_size)
-                train_l_sum += train_ls[-1]
-                valid_l_sum += valid_ls[-1]
-            return train_l_sum / k, valid_l_sum / k
-        ''', expect="validated on the same fold"),
-    Mistake("k_fold_one_net", M, "k_fold", '''
-        def k_fold(k, X_train, y_train, num_epochs, learning_rate, weight_decay, batch_size):
-            train_l_sum, valid_l_sum = 0, 0
-            net = get_net(X_train.shape[1])
-            for i in range(k):
-                data = get_k_fold_data(k, i, X_train, y_train)
-                train_ls, valid_ls = train_house(net, *data, num_epochs, learning_rate,
-                                                 weight_decay, batch_size)
-                train_l_sum += train_ls[-1]
-                valid_l_sum += valid_ls[-1]
-            return train_l_sum / k, valid_l_sum / k
-        ''', expect="make a fresh"),
-    Mistake("k_fold_hyperparameters_swapped", M, "k_fold", '''
-        def k_fold(k, X_train, y_train, num_epochs, learning_rate, weight_decay, batch_size):
-            train_l_sum, valid_l_sum = 0, 0
-            for i in range(k):
-                X_tr, y_tr, X_va, y_va = get_k_fold_data(k, i, X_train, y_train)
-                net = get_net(X_train.shape[1])
-                train_ls, valid_ls = train_house(net, X_tr, y_tr, X_va, y_va, num_epochs,
-                                                 weight_decay, learning_rate, batch_size)
-                train_l_sum += train_ls[-1]
-                valid_l_sum += valid_ls[-1]
-            return train_l_sum / k, valid_l_sum / k
-        ''', expect="in train_house's order"),
+    # ---- train_house (the book's train), broken one way at a time
+    Mistake("train_house_measures_before_training", M, "train_house", edit(TRAIN_HOUSE, (
+        "            for X, y in train_iter:\n"
+        "                optimizer.zero_grad()\n"
+        "                loss(net(X), y).backward()\n"
+        "                optimizer.step()\n"
+        "            train_ls.append(log_rmse(net, train_features, train_labels))\n"
+        "            if test_labels is not None:\n"
+        "                test_ls.append(log_rmse(net, test_features, test_labels))\n",
+        "            train_ls.append(log_rmse(net, train_features, train_labels))\n"
+        "            if test_labels is not None:\n"
+        "                test_ls.append(log_rmse(net, test_features, test_labels))\n"
+        "            for X, y in train_iter:\n"
+        "                optimizer.zero_grad()\n"
+        "                loss(net(X), y).backward()\n"
+        "                optimizer.step()\n")),
+        expect="is not the log RMSE of the net it returns"),
+    Mistake("train_house_no_step", M, "train_house",
+            edit(TRAIN_HOUSE, ("                optimizer.step()\n", "")),
+            expect="left the net's parameters as they were"),
+    Mistake("train_house_batch_losses", M, "train_house", edit(
+        TRAIN_HOUSE, ("loss(net(X), y).backward()", "l = loss(net(X), y)\n                l.backward()"),
+        ("train_ls.append(log_rmse(net, train_features, train_labels))", "train_ls.append(l.item())")),
+        expect="is not the log RMSE of the net it returns"),
+    Mistake("train_house_test_none_not_handled", M, "train_house", edit(
+        TRAIN_HOUSE, ("            if test_labels is not None:\n                test_ls",
+                      "            test_ls")),
+        expect="NoneType"),
+    # ---- k_fold, broken one way at a time
+    Mistake("k_fold_sums", M, "k_fold",
+            edit(K_FOLD, ("return train_l_sum / k, valid_l_sum / k", "return train_l_sum, valid_l_sum")),
+            expect="divide them by k"),
+    Mistake("k_fold_first_epoch", M, "k_fold",
+            edit(K_FOLD, ("train_ls[-1]", "train_ls[0]"), ("valid_ls[-1]", "valid_ls[0]")),
+            expect="train_ls[-1]"),
+    Mistake("k_fold_always_fold_zero", M, "k_fold",
+            edit(K_FOLD, ("get_k_fold_data(k, i,", "get_k_fold_data(k, 0,")),
+            expect="validated on the same fold"),
+    Mistake("k_fold_one_net", M, "k_fold", edit(
+        K_FOLD, ("            net = get_net(X_train.shape[1])\n", ""),
+        ("        for i in range(k):\n", "        net = get_net(X_train.shape[1])\n        for i in range(k):\n")),
+        expect="make a fresh"),
+    Mistake("k_fold_hyperparameters_swapped", M, "k_fold",
+            edit(K_FOLD, ("learning_rate,\n", "weight_decay,\n"),
+                 ("                                             weight_decay, batch_size",
+                  "                                             learning_rate, batch_size")),
+            expect="in train_house's order"),
 ]
 
 VARIANTS = [
