@@ -79,9 +79,10 @@ def make_class(root: Path, size: int) -> Path:
 
 
 def class_time(klass: Path, jobs: int) -> float:
+    """grade-all as an instructor runs it: feedback pages included."""
     with tempfile.TemporaryDirectory(prefix="bench-out-") as out:
         return timed([PY, "-m", "autograder", "grade-all", str(klass), "--out", out, "--jobs",
-                      str(jobs), "--seed", "1", "--no-feedback"])
+                      str(jobs), "--seed", "1"])
 
 
 def with_hanging_function(dest: Path, function: str = HANGING) -> Path:
