@@ -131,6 +131,9 @@ def grade(submission: str, ref: str | None, json_path: Path | None, feedback_dir
 @click.option("--only", "only", multiple=True, type=click.Choice(FUNCTIONS), metavar="FUNCTION",
               help="Grade only the checks of FUNCTION (repeatable), e.g. this week's exercises.")
 @click.option("--no-feedback", is_flag=True, help="Skip the Markdown/HTML feedback (faster).")
+@click.option("--no-zygote", is_flag=True,
+              help="Start a fresh sandboxed Python for every submission instead of forking the "
+                   "workers from one that has imported torch (slower: for comparison).")
 @click.option("--format", "formats", multiple=True, type=click.Choice(["canvas"]),
               help="Also write the grades for an LMS (repeatable): canvas writes OUT/canvas.csv, "
                    "for Canvas's Grades > Import.")
@@ -140,7 +143,7 @@ def grade(submission: str, ref: str | None, json_path: Path | None, feedback_dir
 @friendly_errors
 def grade_all(folders: tuple[Path, ...], out: Path, jobs: int, seed: int | None,
               data_dir: Path | None, timeout: float, memory: int, unsafe_no_sandbox: bool,
-              only: tuple[str, ...], no_feedback: bool, formats: tuple[str, ...],
+              only: tuple[str, ...], no_feedback: bool, no_zygote: bool, formats: tuple[str, ...],
               canvas_assignment: str) -> None:
     """Grade every submission under FOLDERS, in parallel, into OUT.
 
@@ -150,7 +153,8 @@ def grade_all(folders: tuple[Path, ...], out: Path, jobs: int, seed: int | None,
     A submission whose content, grader and options are unchanged since the last run into OUT is not
     graded again, and every result is written atomically: a run stopped halfway keeps what it
     finished. A submission that cannot be graded gets an "error" line with the reason; the others
-    go on. With --format canvas, OUT/canvas.csv holds the totals as Canvas's gradebook import
+    go on. Each grading process imports torch once, in a zygote in the sandbox that forks every
+    submission's worker into namespaces of its own (--no-zygote: a fresh sandbox each). With --format canvas, OUT/canvas.csv holds the totals as Canvas's gradebook import
     reads them (the student id as SIS Login ID; an ungraded submission's cell left empty, which
     Canvas does not overwrite). Exits 0 when the run completed.
     """
@@ -177,7 +181,8 @@ def grade_all(folders: tuple[Path, ...], out: Path, jobs: int, seed: int | None,
     options = BatchOptions(seed=seed, data_dir=str(data_dir) if data_dir else None,
                            limits=_limits(timeout, memory),
                            runner="unsandboxed" if unsafe_no_sandbox else "sandbox",
-                           feedback=not no_feedback, functions=tuple(sorted(only)))
+                           feedback=not no_feedback, functions=tuple(sorted(only)),
+                           zygote=not no_zygote)
     exercises = list(dict.fromkeys(spec.exercise for spec in load_rubric().select(set(only) or None).checks))
     outcomes = []
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),

@@ -8,7 +8,8 @@ runs it); the floor, i.e. the same checks graded in one process without the sand
 as a whole process; their ratio; the peak resident size of the worker and of the trusted process;
 where one grading's time goes (bench/phases.py); and `autograder grade-all` on a class that mixes
 the reference, the example student, the stubs and the catalogue's mistakes: the first
---ratio-size at --jobs 1 and --jobs 2 (the speed-up), the whole --class-size at --jobs 2. Goals
+--ratio-size at --jobs 1 and --jobs 2 (the speed-up) and at --jobs 2 without the zygote (each
+submission's worker started afresh, as before it), the whole --class-size at --jobs 2. Goals
 (issue 13): one grade within 6 s, 200 submissions within 10 minutes at --jobs 2 and at least
 1.8x faster than --jobs 1, at most 1 GB for the worker and the trusted process together. Then,
 side by side (in turns, so that the machine's load hits both alike), grading the reference and
@@ -78,11 +79,12 @@ def make_class(root: Path, size: int) -> Path:
     return root
 
 
-def class_time(klass: Path, jobs: int) -> float:
-    """grade-all as an instructor runs it: feedback pages included."""
+def class_time(klass: Path, jobs: int, zygote: bool = True) -> float:
+    """grade-all as an instructor runs it: feedback pages included (``zygote=False``: a fresh
+    sandboxed Python per submission, as before the zygote)."""
     with tempfile.TemporaryDirectory(prefix="bench-out-") as out:
         return timed([PY, "-m", "autograder", "grade-all", str(klass), "--out", out, "--jobs",
-                      str(jobs), "--seed", "1"])
+                      str(jobs), "--seed", "1", *([] if zygote else ["--no-zygote"])])
 
 
 def with_hanging_function(dest: Path, function: str = HANGING) -> Path:
@@ -198,13 +200,17 @@ def main() -> int:
             klass = make_class(Path(tmp) / "class", args.class_size)
             part = make_class(Path(tmp) / "part", min(args.class_size, args.ratio_size))
             one, two = class_time(part, 1), class_time(part, 2)
+            fresh = class_time(part, 2, zygote=False)
             whole = class_time(klass, 2) if args.class_size > args.ratio_size else two
             figures.update({"class_size": args.class_size, "ratio_size": args.ratio_size,
                             "jobs1_s": one, "jobs2_s": two, "speedup": one / two,
+                            "jobs2_no_zygote_s": fresh, "zygote_speedup": fresh / two,
                             "class_jobs2_s": whole})
             n = min(args.class_size, args.ratio_size)
             print(f"grade-all, {n} submissions, --jobs 1: {one:.0f} s ({n / one * 60:.1f} per minute)")
             print(f"grade-all, {n} submissions, --jobs 2: {two:.0f} s ({n / two * 60:.1f} per minute)")
+            print(f"... --jobs 2 --no-zygote (a fresh sandboxed Python each): {fresh:.0f} s; "
+                  f"the zygote's speed-up {fresh / two:.2f}x")
             print(f"speed-up with 2 jobs:                    {one / two:.2f}x  goal >= {GOALS['speedup']}x")
             goal = GOALS["class_200_s"] * args.class_size / 200
             print(f"grade-all, {args.class_size} submissions (reference, bob, stubs, catalogue mistakes), "

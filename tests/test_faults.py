@@ -128,14 +128,40 @@ def assert_contained(report: GradeReport, fault: Fault, expect: tuple[str, ...])
 @pytest.mark.slow
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.id for f in FAULTS])
 def test_a_fault_costs_only_its_own_function(fault, tmp_path):
+    _graded_and_contained(fault, tmp_path, zygote=False)
+
+
+# The faults that end, fill or multiply the worker's processes, in a worker forked by grade-all's
+# zygote (engine/zygote.py): its limits, its messages and its clean-up are a fresh worker's.
+FORKED_FAULTS = [f for f in FAULTS if f.id in {"infinite_loop", "memory_bomb", "fork_bomb",
+                                               "segfault", "huge_file", "output_flood"}]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fault", FORKED_FAULTS, ids=[f.id for f in FORKED_FAULTS])
+def test_a_fault_costs_only_its_own_function_in_a_forked_worker(fault, tmp_path):
+    _graded_and_contained(fault, tmp_path, zygote=True)
+
+
+def _forks() -> int:
+    from autograder.engine.zygote import Zygote
+
+    return Zygote.forks_in_process
+
+
+def _graded_and_contained(fault: Fault, tmp_path: Path, zygote: bool) -> None:
     marker = "d2lf" + uuid.uuid4().hex[:10]
     built = build(fault, tmp_path, marker)
     limits = dataclasses.replace(LIMITS, memory_mb=fault.memory_mb or LIMITS.memory_mb)
     functions = set(fault.faulty) | set(fault.others)
     bound = wall_clock_bound(limits, len(load_rubric().select(functions).checks))
+    forks = _forks()
     with ProcessWatch(marker) as watch:
-        report = grade_within(bound, built.path, seed=3, functions=functions, limits=limits)
+        report = grade_within(bound, built.path, seed=3, functions=functions, limits=limits,
+                              zygote=zygote)
     assert_contained(report, fault, built.expect)
+    if zygote:
+        assert _forks() > forks, "no worker was forked: the zygote did not run"
     assert survivors(marker) == []
     if TAG in fault.source and "timed out" in fault.expect:
         assert watch.seen, "the hanging process was never seen: the marker does not work"

@@ -65,14 +65,16 @@ def build(cheat: Cheat, root: Path, known: dict) -> Path:
     return sub
 
 
-def grade(cheat: Cheat, sub: Path, out: Path, seed: int) -> dict[str, tuple[set, float, float, str]]:
-    """check id -> (functions, score, points, message), through the API or the console script
-    (whose results.json adds what the student's code printed to the message: cut off here)."""
+def grade(cheat: Cheat, sub: Path, out: Path, seed: int,
+          zygote: bool = False) -> dict[str, tuple[set, float, float, str]]:
+    """check id -> (functions, score, points, message), through the API (``zygote``: in a worker
+    forked by grade-all's zygote) or the console script (whose results.json adds what the
+    student's code printed to the message: cut off here)."""
     functions = (*cheat.targets, cheat.control)
     if not cheat.via_cli:
         rubric = load_rubric().select(set(functions), kinds=KINDS)
         report = grade_submission(sub, seed=seed, rubric=rubric, runner="sandbox",
-                                  limits=Limits(timeout_s=cheat.timeout_s))
+                                  limits=Limits(timeout_s=cheat.timeout_s), zygote=zygote)
         return {r.spec.id: (set(r.spec.functions), r.score, r.spec.points, r.message)
                 for r in report.results}
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
@@ -101,6 +103,28 @@ def cheat_mark(sub: Path) -> str:
         strict=True, raises=(CheatWon, GraderBroke), reason=c.known_hole)] if c.known_hole else [])
     for c in ALL])
 def test_a_cheat_earns_no_more_than_its_honest_part(cheat: Cheat, tmp_path):
+    _cheat_graded(cheat, tmp_path, zygote=False)
+
+
+# The same cheats in workers forked by grade-all's zygote (engine/zygote.py), which other
+# students' workers are forked from too.
+FORKABLE = [c for c in ALL if not c.via_cli]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cheat", [
+    pytest.param(c, id=c.id, marks=[pytest.mark.xfail(
+        strict=True, raises=(CheatWon, GraderBroke), reason=c.known_hole)] if c.known_hole else [])
+    for c in FORKABLE])
+def test_a_cheat_earns_no_more_than_its_honest_part_in_a_forked_worker(cheat: Cheat, tmp_path):
+    from autograder.engine.zygote import Zygote
+
+    forks = Zygote.forks_in_process
+    _cheat_graded(cheat, tmp_path, zygote=True)
+    assert Zygote.forks_in_process > forks, "no worker was forked: the zygote did not run"
+
+
+def _cheat_graded(cheat: Cheat, tmp_path: Path, zygote: bool) -> None:
     mark = f"redteam-{uuid.uuid4().hex}"
     (tmp_path / "mark").write_text(mark)
     outside, decoy = tmp_path / "outside", tmp_path / "decoy"
@@ -122,7 +146,7 @@ def test_a_cheat_earns_no_more_than_its_honest_part(cheat: Cheat, tmp_path):
     watcher = threading.Thread(target=_watch, args=(mark, seen, done), daemon=True)
     watcher.start()
     try:
-        results = grade(cheat, sub, out, seed=1000 + ALL.index(cheat))
+        results = grade(cheat, sub, out, seed=1000 + ALL.index(cheat), zygote=zygote)
         planted = _planted(mark)
     finally:
         done.set()

@@ -32,6 +32,7 @@ class BatchOptions:
     runner: str = "sandbox"
     feedback: bool = True
     functions: tuple[str, ...] = ()
+    zygote: bool = True             # fork the workers from one that imported torch (not in key())
 
     def key(self) -> str:
         """The options that change a grade (a stored result is reused only under the same ones)."""
@@ -75,7 +76,7 @@ def grade_entry(entry: Entry, out: Path, options: BatchOptions, fingerprint: str
     try:
         report = grade_submission(entry.path, data_dir=options.data_dir, seed=options.seed,
                                   functions=set(options.functions) or None, limits=options.limits,
-                                  runner=options.runner)
+                                  runner=options.runner, zygote=options.zygote)
     except GradingError as exc:
         outcome = Outcome(entry.student, "error", message=str(exc),
                           seconds=time.perf_counter() - start)

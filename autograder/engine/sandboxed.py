@@ -307,7 +307,8 @@ class SandboxedRunner:
     """Grades one submission in worker processes (bubblewrap unless ``sandboxed=False``)."""
 
     def __init__(self, submission: Path, data_root: Path, limits: Limits | None = None,
-                 sandboxed: bool = True):
+                 sandboxed: bool = True, zygote=None):
+        """``zygote`` (engine/zygote.py): fork the workers from it instead of starting each."""
         if sandboxed and bwrap_path() is None:
             raise SandboxUnavailable(
                 "bubblewrap (bwrap) is not installed: install it (apt-get install bubblewrap) or "
@@ -325,15 +326,24 @@ class SandboxedRunner:
         self.failed_loads = 0   # 1: retry by definitions only; 2: stop trying, fail fast
         self.peak_rss_mb = 0.0  # the largest worker's peak resident size, for `make bench`
         self.hung: dict[str, tuple[str, float]] = {}  # function -> (the check it hung in, its limit)
+        self._zygote = zygote if sandboxed else None
 
     def __enter__(self) -> "SandboxedRunner":
         self._tmp = Path(tempfile.mkdtemp(prefix="d2l-grade-"))
         package = find_package_dir(self.submission)
-        copy = self._tmp / "submission"
-        shutil.copytree(package, copy / "exercises", symlinks=False,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".git"))
-        self._copy = copy
-        self._staged = stage_worker_package(self._tmp / "code")
+        if self._zygote is not None:
+            from autograder.engine.zygote import ZygoteUnavailable
+
+            try:
+                self._copy, self._staged = self._zygote.fill_slot(package), self._zygote.staged
+            except (ZygoteUnavailable, OSError):
+                self._zygote = None
+        if self._zygote is None:
+            copy = self._tmp / "submission"
+            shutil.copytree(package, copy / "exercises", symlinks=False,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".git"))
+            self._copy = copy
+            self._staged = stage_worker_package(self._tmp / "code")
         # Start loading now, so that importing torch in the worker overlaps pytest's collection
         # here; the first check waits for it to be ready.
         self._pending = self._spawn()
@@ -341,6 +351,13 @@ class SandboxedRunner:
 
     def _spawn(self) -> WorkerProcess:
         self.worker_starts += 1
+        if self._zygote is not None:
+            from autograder.engine.zygote import ZygoteUnavailable, forked_worker
+
+            try:
+                return forked_worker(self._zygote, self.limits, self.failed_loads > 0)
+            except ZygoteUnavailable:
+                self._zygote = None   # this submission's copy stays in its slot until the next
         return WorkerProcess(self._copy, self.data_root, self._staged, self.limits, self.sandboxed,
                              definitions_only=self.failed_loads > 0)
 

@@ -195,7 +195,8 @@ def autograde(assignment: str, course_dir: Path | None, students: tuple[str, ...
     course = _course(course_dir)
     engine = {"runner": "unsandboxed" if unsafe_no_sandbox else "sandbox",
               "limits": Limits(timeout_s=timeout, memory_mb=memory),
-              "data_dir": str(data_dir) if data_dir else None, "functions": set(only) or None}
+              "data_dir": str(data_dir) if data_dir else None, "functions": set(only) or None,
+              "zygote": True}   # each grading process forks its workers (engine/zygote.py)
     console = Console()
     shown = {"graded": "{total:g}/{max_score:g} points", "skipped": "skipped, unchanged",
              "error": "not graded"}

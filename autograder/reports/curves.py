@@ -17,7 +17,7 @@ import matplotlib.style
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
 
 # The keys a convergence record may carry, in the Animator's legend order, with its formats
 # (d2l's Animator: fmts=('-', 'm--', 'g-.')).
@@ -117,7 +117,7 @@ def _finite(series: dict[str, Series]) -> list[float]:
     return [x for s in series.values() for x in s.values if math.isfinite(x)]
 
 
-def _draw_panel(ax, series: dict[str, Series], owner: str, subtitle: str) -> None:
+def _draw_panel(ax, series: dict[str, Series], owner: str, subtitle: str, legend: bool) -> None:
     for key, s in series.items():
         epochs = np.arange(1, len(s.values) + 1)
         drawable = any(math.isfinite(x) for x in s.values)
@@ -131,7 +131,7 @@ def _draw_panel(ax, series: dict[str, Series], owner: str, subtitle: str) -> Non
     ax.set_xlabel("epoch")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(True)
-    if series:
+    if series and legend:
         ax.legend(fontsize=7, loc="best")
 
 
@@ -149,14 +149,20 @@ def plot_training_curves(student: Any, reference: Any = None, title: str = "") -
         FigureCanvasAgg(fig)
         ncols = 2 if theirs is not None else 1
         axes = fig.subplots(1, ncols, sharex=True, sharey=True, squeeze=False)[0]
-        _draw_panel(axes[0], mine, "student", "your code")
-        if theirs is not None:
-            _draw_panel(axes[1], theirs, "reference", "reference parts, same seed")
+        _draw_panel(axes[0], mine, "student", "your code", legend=True)
+        if theirs is not None:  # same styles: the left panel's legend serves both
+            _draw_panel(axes[1], theirs, "reference", "reference parts, same seed",
+                        legend=set(theirs) != set(mine))
         values = _finite(mine) + (_finite(theirs) if theirs else [])
         lengths = [len(s.values) for group in (mine, theirs or {}) for s in group.values()]
         axes[0].set_xlim(0.8, max([2, *lengths]) + 0.2)
         if values and min(values) > 0 and max(values) / min(values) > 100:
             axes[0].set_yscale("log")
+            axes[0].yaxis.set_major_locator(LogLocator(numticks=6))
+        else:
+            axes[0].yaxis.set_major_locator(MaxNLocator(5))
+        # No minor ticks: a log axis made about 60 of them a figure, a third of its drawing time.
+        axes[0].yaxis.set_minor_locator(NullLocator())
         fig.suptitle(title, fontsize=10)
         # Fixed margins, not tight_layout: that draws the figure once more to measure it, and
         # was 40 % of a grading's feedback pages (20 figures a student).

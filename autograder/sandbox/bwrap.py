@@ -28,8 +28,9 @@ def python_roots() -> list[Path]:
 
 
 def bwrap_command(*, staged_code: Path, submission: Path, data_root: Path,
-                  worker_args: list[str]) -> list[str]:
-    """The full argv: bwrap, its options, then the worker's Python and arguments."""
+                  worker_args: list[str], module: str = "autograder.worker.main") -> list[str]:
+    """The full argv: bwrap, its options, then the worker's Python running ``module`` (the
+    worker, or the zygote that forks workers: worker/zygote.py) with its arguments."""
     bwrap = bwrap_path()
     if bwrap is None:
         raise FileNotFoundError("bwrap")
@@ -53,7 +54,7 @@ def bwrap_command(*, staged_code: Path, submission: Path, data_root: Path,
             "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
             "--setenv", "MPLBACKEND", "Agg", "--setenv", "OMP_NUM_THREADS", "1",
             "--setenv", "TORCH_HOME", "/tmp/torch", "--setenv", "PYTHONHASHSEED", "0"]
-    cmd += ["--", sys.executable, "-s", "-B", "-m", "autograder.worker.main", *worker_args]
+    cmd += ["--", sys.executable, "-s", "-B", "-m", module, *worker_args]
     return cmd
 
 

@@ -162,6 +162,15 @@ class Cgroup:
         except (OSError, ValueError, IndexError):
             return False
 
+    def memory_usage_mb(self) -> float:
+        """The memory charged to the cgroup now (0 where it cannot be read)."""
+        try:
+            if "unified" in self.dirs:
+                return int((self.dirs["unified"] / "memory.current").read_text()) / 2**20
+            return int((self.dirs["memory"] / "memory.usage_in_bytes").read_text()) / 2**20
+        except (OSError, ValueError, KeyError):
+            return 0.0
+
     def reset_memory_events(self) -> None:
         if "memory" in self.dirs:
             try:

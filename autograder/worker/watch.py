@@ -20,6 +20,7 @@ models, which make many small calls, take 1.6-2.6x as long watched (bench/phases
 from __future__ import annotations
 
 import contextlib
+import functools
 import sys
 from pathlib import Path
 from types import CodeType, FrameType
@@ -57,21 +58,35 @@ def own_objects(student) -> dict[str, Any]:
     return {name: namespace[name] for name in MODULES.get(notebook, ()) if name in namespace}
 
 
+@functools.lru_cache(maxsize=4096)
+def _resolved(filename: str) -> str:
+    """``filename`` with its symlinks resolved, once per process: a watch is set up per check,
+    and resolving every method's file each time was a third of the quick checks' time."""
+    try:
+        return str(Path(filename).resolve())
+    except (OSError, ValueError):
+        return filename
+
+
 def _known_good_files() -> set[str]:
     """The files of the known-good parts: the harness's reference parts and our ``d2l``."""
+    modules = tuple((name, sys.modules.get(name)) for name in list(sys.modules)
+                    if name == "d2l" or name.startswith("d2l."))
+    return set(_known_good_of(tuple((name, getattr(m, "__file__", None)) for name, m in modules)))
+
+
+@functools.lru_cache(maxsize=8)
+def _known_good_of(d2l_modules: tuple[tuple[str, str | None], ...]) -> frozenset[str]:
     from autograder.harness import reference_parts
 
-    files = {reference_parts.__file__}
-    for name, module in list(sys.modules.items()):
-        if (name == "d2l" or name.startswith("d2l.")) and getattr(module, "__file__", None):
-            files.add(module.__file__)
-    return {str(Path(f).resolve()) for f in files}
+    files = {reference_parts.__file__} | {f for _, f in d2l_modules if isinstance(f, str) and f}
+    return frozenset(_resolved(f) for f in files)
 
 
 class _Watch(TorchFunctionMode):
     def __init__(self, student):
         super().__init__()
-        self.root = str(Path(student.package_dir).resolve())
+        self.root = _resolved(str(student.package_dir))
         self.found: dict[str, list[str]] = {}
         self.known_good = _known_good_files()
         self.contract_code: dict[CodeType, str] = {}
@@ -86,10 +101,7 @@ class _Watch(TorchFunctionMode):
     def _is_student(self, filename: str) -> bool:
         inside = self._student_file.get(filename)
         if inside is None:
-            try:
-                inside = str(Path(filename).resolve()).startswith(self.root + "/")
-            except (OSError, ValueError):
-                inside = False
+            inside = _resolved(filename).startswith(self.root + "/")
             self._student_file[filename] = inside
         return inside
 
@@ -166,7 +178,7 @@ def _borrowed_outright(student, known_good: set[str]) -> list[tuple[str, str]]:
     import Accumulator``, or a subclass of it that defines nothing of its own)."""
     def known(fn) -> str:
         code = getattr(getattr(fn, "__func__", fn), "__code__", None)
-        if isinstance(code, CodeType) and str(Path(code.co_filename).resolve()) in known_good:
+        if isinstance(code, CodeType) and _resolved(code.co_filename) in known_good:
             return code.co_filename
         return ""
 
