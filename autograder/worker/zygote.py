@@ -23,6 +23,7 @@ import argparse
 import ctypes
 import json
 import os
+import re
 import select
 import signal
 import socket
@@ -57,6 +58,37 @@ def _exit_code(status: int) -> int:
     return os.WEXITSTATUS(status) if os.WIFEXITED(status) else 255
 
 
+def _submounts(target: str) -> list[str]:
+    """The outermost mount points below ``target`` (a Python installed under /tmp is one)."""
+    found = []
+    for line in Path("/proc/self/mountinfo").read_text().splitlines():
+        point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), line.split()[4])
+        if point.startswith(target.rstrip("/") + "/"):
+            found.append(point)
+    outermost: list[str] = []
+    for point in sorted(found):
+        if not any(point.startswith(top + "/") for top in outermost):
+            outermost.append(point)
+    return outermost
+
+
+def _fresh_tmpfs(target: str) -> None:
+    """A new empty tmpfs on ``target``, with what was mounted below it (read-only, as bubblewrap
+    bound it) put back in place."""
+    held = [(point, os.open(point, os.O_PATH)) for point in _submounts(target)]
+    _check(_libc.mount(b"tmpfs", target.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"mode=1777"),
+           f"a fresh {target}")
+    for point, fd in held:
+        os.makedirs(point, exist_ok=True)
+        _check(_libc.mount(f"/proc/self/fd/{fd}".encode(), point.encode(), None, MS_BIND | MS_REC,
+                           None), f"{point} back in place")
+        os.close(fd)
+        if not os.statvfs(point).f_flag & os.ST_RDONLY:
+            _check(_libc.mount(None, point.encode(), None,
+                               MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, None),
+                   f"{point} read-only")
+
+
 def wall_in(uid: int, gid: int) -> None:
     """Enter new namespaces with fresh writable folders (the caller then forks the init)."""
     _check(_libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC), "unshare")
@@ -66,8 +98,7 @@ def wall_in(uid: int, gid: int) -> None:
     _check(_libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None), "making mounts private")
     for target in FRESH_TMPFS:
         if os.path.isdir(target):
-            _check(_libc.mount(b"tmpfs", target.encode(), b"tmpfs", MS_NOSUID | MS_NODEV,
-                               b"mode=1777"), f"a fresh {target}")
+            _fresh_tmpfs(target)
     _check(_libc.mount(None, b"/work", None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV,
                        None), "/work read-only")
 
@@ -173,6 +204,9 @@ def _cannot_wall_in() -> str:
         os.close(read)
         try:
             wall_in(os.getuid(), os.getgid())
+            for needed in (sys.prefix, sys.base_prefix, os.path.dirname(os.__file__)):
+                if not os.path.isdir(needed):
+                    raise WallError(0, f"{needed} is hidden once walled in")
         except Exception as exc:  # noqa: BLE001 - reported, then the trusted side starts workers
             os.write(write, str(exc).encode()[:500])
             os._exit(1)
