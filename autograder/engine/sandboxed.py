@@ -26,8 +26,8 @@ from typing import Callable
 
 from autograder.rubric import load_rubric
 from autograder.sandbox.bwrap import bwrap_command, bwrap_path, sandbox_paths
-from autograder.sandbox.limits import Cgroup, Limits, apply_rlimits, reference_check_seconds
-from autograder.sandbox.staging import stage_worker_package
+from autograder.sandbox.limits import Cgroup, Limits, reference_check_seconds, worker_preexec
+from autograder.sandbox.staging import copy_submission, stage_worker_package
 from autograder.worker.outcome import ScenarioOutcome
 from autograder.worker.loader import find_package_dir
 from autograder.worker.notes import clean_notes
@@ -124,21 +124,11 @@ class WorkerProcess:
                     os.chown(folder, *run_as)
                 env.update(PATH="/usr/bin:/bin", PYTHONHASHSEED="0", TORCH_HOME=f"{cwd}/.torch")
         cgroup = self.cgroup
-
-        def preexec():
-            os.setsid()
-            if cgroup:
-                cgroup.attach_self()
-            apply_rlimits(limits, with_address_limit=cgroup is None)
-            if run_as:
-                os.setgroups([])
-                os.setgid(run_as[1])
-                os.setuid(run_as[0])
-
         try:
             self.proc = subprocess.Popen(cmd, pass_fds=(req_r, rep_w), stdin=subprocess.DEVNULL,
                                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                         preexec_fn=preexec, cwd=cwd, env=env)
+                                         preexec_fn=worker_preexec(limits, cgroup, run_as),
+                                         cwd=cwd, env=env)
         except (OSError, subprocess.SubprocessError) as exc:   # exec, or preexec's setuid
             if not run_as:
                 raise
@@ -339,10 +329,7 @@ class SandboxedRunner:
             except (ZygoteUnavailable, OSError):
                 self._zygote = None
         if self._zygote is None:
-            copy = self._tmp / "submission"
-            shutil.copytree(package, copy / "exercises", symlinks=False,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".git"))
-            self._copy = copy
+            self._copy = copy_submission(package, self._tmp / "submission")
             self._staged = stage_worker_package(self._tmp / "code")
         # Start loading now, so that importing torch in the worker overlaps pytest's collection
         # here; the first check waits for it to be ready.
@@ -352,10 +339,10 @@ class SandboxedRunner:
     def _spawn(self) -> WorkerProcess:
         self.worker_starts += 1
         if self._zygote is not None:
-            from autograder.engine.zygote import ZygoteUnavailable, forked_worker
+            from autograder.engine.zygote import ForkedWorker, ZygoteUnavailable
 
             try:
-                return forked_worker(self._zygote, self.limits, self.failed_loads > 0)
+                return ForkedWorker(self._zygote, self.limits, self.failed_loads > 0)
             except ZygoteUnavailable:
                 self._zygote = None   # this submission's copy stays in its slot until the next
         return WorkerProcess(self._copy, self.data_root, self._staged, self.limits, self.sandboxed,

@@ -24,9 +24,10 @@ import time
 import uuid
 from pathlib import Path
 
+from autograder.engine.sandboxed import WorkerProcess
 from autograder.sandbox.bwrap import bwrap_command, sandbox_paths
-from autograder.sandbox.limits import Cgroup, Limits, apply_rlimits
-from autograder.sandbox.staging import stage_worker_package
+from autograder.sandbox.limits import Cgroup, Limits, worker_preexec
+from autograder.sandbox.staging import copy_submission, stage_worker_package
 
 
 class ZygoteUnavailable(Exception):
@@ -73,18 +74,10 @@ class Zygote:
                             worker_args=["--control", str(theirs.fileno()),
                                          "--data-root", sandbox_paths()["data_root"]],
                             module="autograder.worker.zygote")
-        cgroup = self.cgroup
-
-        def preexec():
-            os.setsid()
-            if cgroup:
-                cgroup.attach_self()
-            apply_rlimits(limits, with_address_limit=cgroup is None)
-
         try:
             self.proc = subprocess.Popen(cmd, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                         preexec_fn=preexec)
+                                         preexec_fn=worker_preexec(limits, self.cgroup))
         except (OSError, subprocess.SubprocessError) as exc:
             theirs.close()
             self.close()
@@ -142,9 +135,7 @@ class Zygote:
                 shutil.rmtree(entry)
             else:
                 entry.unlink()
-        shutil.copytree(package, self.slot / "exercises", symlinks=False,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".git"))
-        return self.slot
+        return copy_submission(package, self.slot)
 
     def wait_for_workers(self, timeout: float = 10.0) -> None:
         deadline = time.monotonic() + timeout
@@ -250,34 +241,31 @@ def _close_all() -> None:
     _SHARED.clear()
 
 
-def forked_worker(zygote: Zygote, limits: Limits, definitions_only: bool):
-    """A worker forked by ``zygote``, asked and ended as a bubblewrap'd one is."""
-    from autograder.engine.sandboxed import WorkerProcess
+class ForkedWorker(WorkerProcess):
+    """A worker forked by a zygote, asked and ended as a bubblewrap'd one is."""
 
-    class ForkedWorker(WorkerProcess):
-        def __init__(self):  # noqa: D401 - not WorkerProcess's: nothing is started here
-            self.limits, self.sandboxed, self.zygote = limits, True, zygote
-            self.proc, self.req_w, self.rep_r, self.cgroup = zygote.spawn(limits, definitions_only)
-            self.load_report, self.baseline, self.timed_out = {}, set(), False
+    def __init__(self, zygote: Zygote, limits: Limits, definitions_only: bool):
+        # Not WorkerProcess.__init__: nothing is started here, the zygote forks it.
+        self.limits, self.sandboxed, self.zygote = limits, True, zygote
+        self.proc, self.req_w, self.rep_r, self.cgroup = zygote.spawn(limits, definitions_only)
+        self.load_report, self.baseline, self.timed_out = {}, set(), False
 
-        def _reap(self, timeout: float) -> bool:
-            deadline = time.monotonic() + timeout
-            while self.proc.poll() is None:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return False
-                try:
-                    zygote._receive(min(0.05, left))
-                except TimeoutError:
-                    pass
-                except (EOFError, OSError, ValueError):  # the zygote itself is gone
-                    self.proc.returncode = 128 + signal.SIGKILL
-            return True
+    def _reap(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while self.proc.poll() is None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            try:
+                self.zygote._receive(min(0.05, left))
+            except TimeoutError:
+                pass
+            except (EOFError, OSError, ValueError):  # the zygote itself is gone
+                self.proc.returncode = 128 + signal.SIGKILL
+        return True
 
-        def kill(self) -> None:
-            if self.cgroup:
-                self.cgroup.kill_all()
-            zygote.kill(self.proc.name)
-            self._reap(10)
-
-    return ForkedWorker()
+    def kill(self) -> None:
+        if self.cgroup:
+            self.cgroup.kill_all()
+        self.zygote.kill(self.proc.name)
+        self._reap(10)

@@ -112,6 +112,24 @@ def apply_rlimits(limits: Limits, with_address_limit: bool) -> None:
         setl(resource.RLIMIT_AS, (_ADDRESS_SPACE_BASE_MB + limits.memory_mb) << 20)
 
 
+def worker_preexec(limits: Limits, cgroup: "Cgroup | None",
+                   run_as: tuple[int, int] | None = None):
+    """The function a worker's (or the zygote's) ``Popen`` runs between fork and exec: its own
+    session, its cgroup, the rlimits (RLIMIT_AS only without a cgroup), then ``run_as`` (uid, gid)
+    with no other groups, if given."""
+    def preexec() -> None:
+        os.setsid()
+        if cgroup:
+            cgroup.attach_self()
+        apply_rlimits(limits, with_address_limit=cgroup is None)
+        if run_as:
+            os.setgroups([])
+            os.setgid(run_as[1])
+            os.setuid(run_as[0])
+
+    return preexec
+
+
 class Cgroup:
     """A cgroup (v2, or v1 ``memory`` + ``pids``) holding one worker and everything it forks."""
 

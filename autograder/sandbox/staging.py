@@ -29,3 +29,11 @@ def stage_worker_package(dest: Path | None = None) -> Path:
         else:
             shutil.copy2(src, target / name)
     return root
+
+
+def copy_submission(package: Path, dest: Path) -> Path:
+    """A copy of the submission's ``package`` as DEST/exercises (what the sandbox binds as the
+    submission), without caches or git; returns DEST."""
+    shutil.copytree(package, Path(dest) / "exercises", symlinks=False,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".git"))
+    return Path(dest)

@@ -25,6 +25,7 @@ import json
 import os
 import re
 import select
+import shutil
 import signal
 import socket
 import sys
@@ -124,7 +125,9 @@ def _forked_worker(fds: list[int], request: dict, uid: int, gid: int) -> None:
         _prctl(PR_SET_DUMPABLE, 1)   # the zygote's own stays 0
         wall_in(uid, gid)
     except Exception as exc:  # noqa: BLE001 - the worker must not run unwalled
-        os.write(rep_w, _refusal(f"the worker's sandbox could not be set up ({exc})"))
+        from autograder.worker.protocol import write_frame
+
+        write_frame(rep_w, {"ready": False, "error": f"the worker's sandbox could not be set up ({exc})"})
         os._exit(70)
     init = os.fork()
     if init:
@@ -156,13 +159,6 @@ def _forked_worker(fds: list[int], request: dict, uid: int, gid: int) -> None:
         os._exit(code or 0)
 
 
-def _refusal(message: str) -> bytes:
-    from autograder.worker.protocol import _PREFIX
-
-    head = json.dumps({"ready": False, "error": message}).encode()
-    return _PREFIX.pack(len(head), 0) + head
-
-
 def _warm_up(data_root: str) -> None:
     """What every worker would import: paid here once."""
     import torch  # noqa: F401
@@ -187,7 +183,6 @@ def _clean_dev(initial: set[str]) -> None:
         path = os.path.join("/dev", name)
         try:
             if os.path.isdir(path) and not os.path.islink(path):
-                import shutil
                 shutil.rmtree(path, ignore_errors=True)
             else:
                 os.unlink(path)
